@@ -1,0 +1,52 @@
+/** Creates the topology's tables on DynamoDB Local (idempotent). */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  type AttributeDefinition,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import { topology, tableNames, type TableNames } from '../topology.ts';
+
+/** Fixed credentials: DynamoDB Local names its data file after the access key and region. */
+export const LOCAL_AWS = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'skiff', secretAccessKey: 'skiff' },
+} as const;
+
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3 });
+}
+
+export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {
+  const names = tableNames(prefix);
+  for (const spec of topology.tables) {
+    const TableName = `${prefix}${spec.id}`;
+    const keys: KeySchemaElement[] = [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }];
+    const attrs: AttributeDefinition[] = [{ AttributeName: spec.partitionKey.name, AttributeType: spec.partitionKey.type }];
+    if (spec.sortKey) {
+      keys.push({ AttributeName: spec.sortKey.name, KeyType: 'RANGE' });
+      attrs.push({ AttributeName: spec.sortKey.name, AttributeType: spec.sortKey.type });
+    }
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName,
+          KeySchema: keys,
+          AttributeDefinitions: attrs,
+          BillingMode: 'PAY_PER_REQUEST',
+          ...(spec.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    }
+    for (;;) {
+      const d = await client.send(new DescribeTableCommand({ TableName }));
+      if (d.Table?.TableStatus === 'ACTIVE') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return names;
+}

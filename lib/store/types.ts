@@ -1,0 +1,108 @@
+/**
+ * The store's port: what the API and the controllers need from storage. The DynamoDB adapter
+ * (`dynamo-store.ts`) implements it; nothing above this interface knows about DynamoDB.
+ */
+import type { KubeObject, OwnerReference, RequestContext, WatchEventType } from '../core/object.ts';
+import type { ResourceType } from '../core/resources.ts';
+
+/**
+ * The parts of an object selectors look at. The log keeps these for the *previous* state too, so a
+ * selector watch can tell when an object leaves its selection.
+ */
+export interface Selectable {
+  labels: Record<string, string>;
+  /** `metadata.name`, `metadata.namespace` and every field selector the type supports. */
+  fields: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+}
+
+export type SelectablePredicate = (s: Selectable) => boolean;
+
+export interface ListOptions {
+  /** Only this namespace (namespaced types); all namespaces when absent. */
+  namespace?: string;
+  limit?: number;
+  /** The opaque token a previous page returned. */
+  continue?: string;
+  /** Unset or '' = most recent; '0' = any; otherwise a number, read per `resourceVersionMatch`. */
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+  filter?: SelectablePredicate;
+  /** Pods only: read the by-node index instead of the namespace range. */
+  nodeName?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface WatchOptions {
+  namespace?: string;
+  /** Start after this resourceVersion; '' or '0' = start now, with the current state as ADDED events. */
+  resourceVersion?: string;
+  /** With a numeric resourceVersion: also send the state at it as ADDED events first (streaming list). */
+  sendInitialEvents?: boolean;
+  allowBookmarks?: boolean;
+  filter?: SelectablePredicate;
+  nodeName?: string;
+  signal: AbortSignal;
+}
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+
+/** One event of the log, as the audit trail and the router read it. */
+export interface LogEntry {
+  /** Storage key of the type (`deployments.apps`). */
+  type: string;
+  /** The event's number: the object's new resourceVersion. */
+  rev: string;
+  eventType: 'ADDED' | 'MODIFIED' | 'DELETED';
+  namespace: string;
+  name: string;
+  uid: string;
+  /** The object after the change (for DELETED, its final state). */
+  object: KubeObject;
+  /** The object's resourceVersion before this change; absent for a create. */
+  prevRev?: string;
+  prevSelectable?: Selectable;
+  actor: RequestContext['actor'];
+  verb: string;
+  requestId: string;
+  userAgent?: string;
+  sourceIp?: string;
+  /** ISO time of the write. */
+  time: string;
+  /** RFC 8785 hash of this entry chained to the object's previous entry. */
+  hash: string;
+  prevHash?: string;
+}
+
+export interface ObjectStore {
+  /** A consistent read of the current object, or undefined. */
+  get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
+  /**
+   * Stores a new object. `metadata.resourceVersion` must be unset; the result carries the new one.
+   * Throws AlreadyExistsError when it exists, NotFoundError / ForbiddenError when its namespace is
+   * missing / terminating.
+   */
+  create(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject>;
+  /**
+   * Replaces an object whose stored resourceVersion equals `obj.metadata.resourceVersion`.
+   * Throws ConflictError when it changed since, NotFoundError when it is gone.
+   */
+  update(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject>;
+  /** Removes an object (its final state is `obj`, read at `obj.metadata.resourceVersion`). */
+  delete(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject>;
+  list(type: ResourceType, opts?: ListOptions): Promise<ListResult>;
+  watch(type: ResourceType, opts: WatchOptions): AsyncIterable<WatchEvent>;
+  /** The type's watermark: every change at or below it is readable. */
+  currentResourceVersion(type: ResourceType): Promise<string>;
+  /** One object's events, oldest first. */
+  history(type: ResourceType, namespace: string | undefined, name: string): Promise<LogEntry[]>;
+}
