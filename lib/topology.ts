@@ -27,6 +27,32 @@ export interface QueueSpec {
   purpose: string;
 }
 
+/**
+ * A queue a function consumes, as a Lambda event source mapping with partial batch responses
+ * (`batchItemFailures`). The local runtime's SQS pollers read the same fields.
+ */
+export interface QueueSourceSpec {
+  /** A `QueueSpec` id. A queue has at most one consumer. */
+  queue: string;
+  /** Messages per invocation (default 10). */
+  batchSize?: number;
+  /** Standard queues only: wait up to this long to fill a batch (FIFO queues take none). */
+  maxBatchingWindowSeconds?: number;
+  /** The mapping's concurrent invocations (2–1000; default: as many as Lambda scales to). */
+  maxConcurrency?: number;
+}
+
+/** A table stream a function consumes (e.g. the router on the log), from the oldest record on. */
+export interface StreamSourceSpec {
+  /** A `TableSpec` id whose table has `stream` set. */
+  table: string;
+  /** Records per invocation (default 100). */
+  batchSize?: number;
+  maxBatchingWindowSeconds?: number;
+  /** Retries of a failing batch (bisected on error) before it goes to the stream's DLQ (default 10). */
+  retryAttempts?: number;
+}
+
 export interface FunctionSpec {
   id: string;
   /** Module under `functions/` exporting `handler`. */
@@ -36,6 +62,14 @@ export interface FunctionSpec {
   /** Tables it reads (RO) or writes (RW). */
   tables: Record<string, 'RO' | 'RW'>;
   purpose: string;
+  /** Queues it consumes. The consumer's timeout must not exceed the queue's visibility timeout. */
+  consumes?: QueueSourceSpec[];
+  /** Table streams it consumes. */
+  streams?: StreamSourceSpec[];
+  /** Queues it sends to; each queue's URL is in the environment variable `queueEnvVar(id)`. */
+  sendsTo?: string[];
+  /** Reserved concurrency (e.g. 1 for a single-active consumer). */
+  reservedConcurrency?: number;
 }
 
 export interface Topology {
@@ -87,4 +121,18 @@ export interface TableNames {
 
 export function tableNames(prefix = 'skiff-'): TableNames {
   return { objects: `${prefix}objects`, log: `${prefix}log`, meta: `${prefix}meta` };
+}
+
+/** The environment variable that carries a table's physical name to a handler (both backends). */
+export function tableEnvVar(tableId: string): string {
+  return `SKIFF_TABLE_${envSuffix(tableId)}`;
+}
+
+/** The environment variable that carries a queue's URL to a handler (both backends). */
+export function queueEnvVar(queueId: string): string {
+  return `SKIFF_QUEUE_${envSuffix(queueId)}`;
+}
+
+function envSuffix(id: string): string {
+  return id.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
 }

@@ -96,6 +96,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     group: '', version: 'v1', kind: 'Service', resource: 'services', singular: 'service', shortNames: ['svc'], namespaced: true, categories: ['all'],
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
     subresources: [status('Service', '', 'v1')],
+    fieldSelectors: fields('spec.clusterIP', 'spec.type'),
   }),
   type({ group: '', version: 'v1', kind: 'Endpoints', listKind: 'EndpointsList', resource: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true }),
   type({ group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps', singular: 'configmap', shortNames: ['cm'], namespaced: true }),

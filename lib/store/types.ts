@@ -49,6 +49,11 @@ export interface WatchOptions {
   filter?: SelectablePredicate;
   nodeName?: string;
   signal: AbortSignal;
+  /**
+   * Called once the watch has been accepted: after every check that can refuse it (400, 410,
+   * 504) and before the first event. Lets an HTTP layer answer a refusal with its status code.
+   */
+  onStarted?: () => void;
 }
 
 export interface WatchEvent {

@@ -1,0 +1,149 @@
+/**
+ * The local runtime: DynamoDB Local and the SQS emulator, the topology's tables and queues, the
+ * API handler behind HTTPS, certificates and a kubeconfig. `skiff start` runs this.
+ */
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { createApi, type Api } from '../api/app.ts';
+import { adminEntry, tokenAuthenticator } from '../api/auth.ts';
+import { bootstrap } from '../api/bootstrap.ts';
+import { MAX_BODY_BYTES } from '../api/codec.ts';
+import { Registry } from '../api/registry.ts';
+import { systemClock, type Clock } from '../core/object.ts';
+import { DynamoStore } from '../store/dynamo-store.ts';
+import { topology } from '../topology.ts';
+import { handleStreaming } from '../../functions/api/handler.ts';
+import { ensureAdminToken, ensureCertificates } from './certs.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { LocalRuntimeError } from './errors.ts';
+import { eventFromRequest, sinkForResponse } from './http-adapter.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import { createTables, localDynamoClient } from './tables.ts';
+
+export interface LocalClusterOptions {
+  dataDir: string;
+  inMemory?: boolean;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  nodes?: number;
+  clock?: Clock;
+  /** Longest a watch stays open before the client must resume it (default 30 min). */
+  maxWatchSeconds?: number;
+  /** How far back a watch may start (default one hour); older starts get 410 Gone. */
+  watchWindowSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalCluster {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  token: string;
+  caPem: string;
+  dynamodbEndpoint: string;
+  sqsEndpoint: string;
+  api: Api;
+  stop(): Promise<void>;
+}
+
+async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((ok, fail) => {
+    const probe = createNetServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      fail(err.code === 'EADDRINUSE' ? new LocalRuntimeError(`port ${port} on ${host} is already in use: stop what is listening there or pass --port N`) : err),
+    );
+    probe.listen(port, host, () => probe.close(() => ok()));
+  });
+}
+
+export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
+  const log = opts.log ?? (() => {});
+  const host = opts.host ?? '127.0.0.1';
+  const dataDir = resolve(opts.dataDir);
+  const clock = opts.clock ?? systemClock;
+  mkdirSync(dataDir, { recursive: true });
+  await checkPortFree(host, opts.port ?? 6443);
+
+  const pki = await ensureCertificates(dataDir, { hosts: [host] });
+  const token = ensureAdminToken(dataDir);
+
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+  };
+  try {
+    const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: opts.inMemory ? undefined : join(dataDir, 'dynamodb'), log });
+    stops.push(() => ddb.stop());
+    const sqs: FauxqsServer = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
+    stops.push(() => sqs.stop());
+    for (const q of topology.queues) {
+      const fifo = q.fifo ? '.fifo' : '';
+      sqs.createQueue(`skiff-${q.id}-dlq${fifo}`, { attributes: q.fifo ? { FifoQueue: 'true' } : {} });
+    }
+
+    const client = localDynamoClient(ddb.endpoint);
+    const tables = await createTables(client, 'skiff-');
+    const store = new DynamoStore({ client, tables, clock, watchWindowSeconds: opts.watchWindowSeconds });
+    stops.push(async () => store.close?.());
+    await bootstrap(new Registry({ store, clock }));
+
+    const api = createApi({
+      store,
+      auth: tokenAuthenticator([adminEntry(token)]),
+      clock,
+      serverAddress: `${host}:${opts.port ?? 6443}`,
+      maxWatchSeconds: opts.maxWatchSeconds,
+      log: (e) => log(JSON.stringify(e)),
+    });
+
+    const server: Server = createHttpsServer({ key: pki.keyPem, cert: pki.certPem }, (req, res) => {
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      eventFromRequest(req, MAX_BODY_BYTES)
+        .then((event) => handleStreaming(api, event, sinkForResponse(res), abort.signal))
+        .catch((err: Error) => {
+          log(`request failed: ${err.stack ?? err.message}`);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end();
+        });
+    });
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((ok, fail) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        fail(err.code === 'EADDRINUSE' ? new LocalRuntimeError(`port ${opts.port} on ${host} is already in use: stop what is listening there or pass --port N`) : err),
+      );
+      server.listen(opts.port ?? 6443, host, () => ok());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeAllConnections();
+        }),
+    );
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : (opts.port ?? 6443);
+    const url = `https://${host}:${port}`;
+    const kubeconfigPath = join(dataDir, 'kubeconfig');
+    writeKubeconfig({ path: kubeconfigPath, server: url, caPem: pki.caPem, token });
+    return {
+      url,
+      port,
+      kubeconfigPath,
+      token,
+      caPem: pki.caPem,
+      dynamodbEndpoint: ddb.endpoint,
+      sqsEndpoint: `http://127.0.0.1:${sqs.port}`,
+      api,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
