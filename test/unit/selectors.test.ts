@@ -212,7 +212,7 @@ describe('parseFieldSelector', () => {
     ['spec.foo=x', nodes, 'field label not supported: spec.foo'],
     ['metadata.namespace=x', nodes, 'field label not supported: metadata.namespace'],
     ['metadata.namespace=x', namespaces, 'field label not supported: metadata.namespace'],
-    ['spec.type=NodePort', services, 'field label not supported: spec.type'],
+    ['spec.ports=80', services, 'field label not supported: spec.ports'],
     ['count=1', events, 'field label not supported: count'],
     // Everything else uses the default conversion.
     ['spec.foo=x', configMaps, '"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"'],
