@@ -14,9 +14,9 @@ export async function eventFromRequest(req: IncomingMessage, maxBytes: number): 
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
+    // Past the limit, keep only enough for the API to see that the body is too large.
+    if (size <= maxBytes) chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
-    // Keep reading past the limit only far enough for the API to see the body is too large.
-    if (size <= maxBytes + 1) chunks.push(chunk as Buffer);
   }
   const body = Buffer.concat(chunks);
   const url = new URL(req.url ?? '/', 'https://localhost');

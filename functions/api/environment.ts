@@ -1,0 +1,24 @@
+/** Builds the API from a Lambda environment: tables by name, tokens, clients with SDK defaults. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createApi, type Api } from '../../lib/api/app.ts';
+import { adminEntry, tokenAuthenticator } from '../../lib/api/auth.ts';
+import { systemClock } from '../../lib/core/object.ts';
+import { DynamoStore } from '../../lib/store/dynamo-store.ts';
+
+export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
+  const need = (k: string) => {
+    const v = env[k];
+    if (!v) throw new Error(`environment variable ${k} is not set`);
+    return v;
+  };
+  const store = new DynamoStore({
+    client: new DynamoDBClient({}),
+    tables: { objects: need('SKIFF_TABLE_OBJECTS'), log: need('SKIFF_TABLE_LOG'), meta: need('SKIFF_TABLE_META') },
+  });
+  return createApi({
+    store,
+    auth: tokenAuthenticator([adminEntry(need('SKIFF_ADMIN_TOKEN'))]),
+    clock: systemClock,
+    maxWatchSeconds: Number(env.SKIFF_MAX_WATCH_SECONDS ?? 25),
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Admission on create: what kube-apiserver decides with knowledge of other objects. Today that is
+ * Service ClusterIP and NodePort allocation.
+ */
+import { InvalidError } from '../core/errors.ts';
+import type { Clock, KubeObject } from '../core/object.ts';
+import { findByResource, type ResourceType } from '../core/resources.ts';
+import type { ObjectStore } from '../store/types.ts';
+
+export interface AdmissionInput {
+  type: ResourceType;
+  object: KubeObject;
+  store: ObjectStore;
+  clock: Clock;
+}
+
+/** The Service CIDR (kube's default 10.96.0.0/12) and the NodePort range. */
+export const SERVICE_CIDR = { base: (10 << 24) | (96 << 16), size: 1 << 20 };
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 };
+
+const SERVICES = findByResource('', 'v1', 'services')!;
+
+interface ServicePort {
+  port?: number;
+  nodePort?: number;
+  name?: string;
+}
+interface ServiceSpec {
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  ports?: ServicePort[];
+}
+
+export function ipToString(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+function ipToNumber(ip: string): number | undefined {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
+
+export async function admitCreate(input: AdmissionInput): Promise<void> {
+  if (input.type.kind === 'Service') await allocateService(input);
+}
+
+async function allocateService({ object, store }: AdmissionInput): Promise<void> {
+  const spec = (object.spec ?? {}) as ServiceSpec;
+  const type = spec.type ?? 'ClusterIP';
+  if (type === 'ExternalName') return;
+  const services = (await store.list(SERVICES)).items.filter((s) => s.metadata.uid !== object.metadata.uid);
+  const usedIps = new Set<string>();
+  const usedPorts = new Set<number>();
+  for (const s of services) {
+    const sp = (s.spec ?? {}) as ServiceSpec;
+    if (sp.clusterIP && sp.clusterIP !== 'None') usedIps.add(sp.clusterIP);
+    for (const p of sp.ports ?? []) if (p.nodePort) usedPorts.add(p.nodePort);
+  }
+  const ref = { group: '', resource: 'services', kind: 'Service', name: object.metadata.name };
+  if (spec.clusterIP === 'None') {
+    spec.clusterIPs = ['None'];
+  } else if (spec.clusterIP) {
+    const n = ipToNumber(spec.clusterIP);
+    if (n === undefined || n - SERVICE_CIDR.base < 0 || n - SERVICE_CIDR.base >= SERVICE_CIDR.size) {
+      throw new InvalidError(ref, [{ field: 'spec.clusterIPs', reason: 'FieldValueInvalid', message: `Invalid value: ["${spec.clusterIP}"]: failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is 10.96.0.0/12` }]);
+    }
+    if (usedIps.has(spec.clusterIP)) {
+      throw new InvalidError(ref, [{ field: 'spec.clusterIPs', reason: 'FieldValueInvalid', message: `Invalid value: ["${spec.clusterIP}"]: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated` }]);
+    }
+    spec.clusterIPs = [spec.clusterIP];
+  } else {
+    // Random probing like kube's allocator; .0 and .1 are reserved (.1 is the kubernetes Service).
+    for (;;) {
+      const offset = 2 + Math.floor(Math.random() * (SERVICE_CIDR.size - 3));
+      const ip = ipToString(SERVICE_CIDR.base + offset);
+      if (!usedIps.has(ip)) {
+        spec.clusterIP = ip;
+        spec.clusterIPs = [ip];
+        break;
+      }
+    }
+  }
+  if (type === 'NodePort' || type === 'LoadBalancer') {
+    for (const [i, p] of (spec.ports ?? []).entries()) {
+      if (p.nodePort) {
+        if (p.nodePort < NODE_PORT_RANGE.min || p.nodePort > NODE_PORT_RANGE.max) {
+          throw new InvalidError(ref, [{ field: `spec.ports[${i}].nodePort`, reason: 'FieldValueInvalid', message: `Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}` }]);
+        }
+        if (usedPorts.has(p.nodePort)) {
+          throw new InvalidError(ref, [{ field: `spec.ports[${i}].nodePort`, reason: 'FieldValueInvalid', message: `Invalid value: ${p.nodePort}: provided port is already allocated` }]);
+        }
+        usedPorts.add(p.nodePort);
+        continue;
+      }
+      for (;;) {
+        const port = NODE_PORT_RANGE.min + Math.floor(Math.random() * (NODE_PORT_RANGE.max - NODE_PORT_RANGE.min + 1));
+        if (!usedPorts.has(port)) {
+          p.nodePort = port;
+          usedPorts.add(port);
+          break;
+        }
+      }
+    }
+  }
+  object.spec = spec;
+}

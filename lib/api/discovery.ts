@@ -1,0 +1,96 @@
+/** Discovery documents, aggregated (apidiscovery.k8s.io/v2) and legacy, built from the resource table. */
+import { groupVersions, RESOURCE_TYPES, type ResourceType } from '../core/resources.ts';
+
+export const AGGREGATED_DISCOVERY_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+function aggregatedResource(t: ResourceType) {
+  return {
+    resource: t.resource,
+    responseKind: { group: t.group, version: t.version, kind: t.kind },
+    scope: t.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: t.singular,
+    verbs: t.verbs,
+    ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+    ...(t.categories.length ? { categories: t.categories } : {}),
+    ...(t.subresources.length
+      ? {
+          subresources: t.subresources.map((s) => ({
+            subresource: s.name,
+            responseKind: { group: s.group, version: s.version, kind: s.kind },
+            verbs: s.verbs,
+          })),
+        }
+      : {}),
+  };
+}
+
+/** `GET /api` (core) or `GET /apis` (named groups) with the aggregated Accept type. */
+export function aggregatedDiscovery(core: boolean) {
+  const gvs = groupVersions().filter((gv) => (gv.group === '') === core);
+  const groups = new Map<string, typeof gvs>();
+  for (const gv of gvs) groups.set(gv.group, [...(groups.get(gv.group) ?? []), gv]);
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: [...groups.entries()].map(([group, versions]) => ({
+      metadata: group ? { name: group } : {},
+      versions: versions.map((gv) => ({
+        version: gv.version,
+        resources: gv.resources.map(aggregatedResource),
+        freshness: 'Current',
+      })),
+    })),
+  };
+}
+
+export function apiVersions(serverAddress: string) {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function groupEntry(group: string) {
+  const versions = groupVersions().filter((gv) => gv.group === group);
+  const list = versions.map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
+  return { name: group, versions: list, preferredVersion: list[0] };
+}
+
+export function apiGroupList() {
+  const names = [...new Set(RESOURCE_TYPES.map((t) => t.group).filter((g) => g !== ''))];
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: names.map(groupEntry) };
+}
+
+/** `GET /apis/<group>`, or undefined when the group is not served. */
+export function apiGroup(group: string) {
+  if (!RESOURCE_TYPES.some((t) => t.group === group)) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group) };
+}
+
+/** `GET /api/v1` or `GET /apis/<group>/<version>`, or undefined when not served. */
+export function apiResourceList(group: string, version: string) {
+  const gv = groupVersions().find((g) => g.group === group && g.version === version);
+  if (!gv) return undefined;
+  const resources = gv.resources.flatMap((t) => [
+    {
+      name: t.resource,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: t.verbs,
+      ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+      ...(t.categories.length ? { categories: t.categories } : {}),
+    },
+    ...t.subresources.map((s) => ({
+      name: `${t.resource}/${s.name}`,
+      singularName: '',
+      namespaced: t.namespaced,
+      ...(s.group !== t.group || s.version !== t.version ? { group: s.group, version: s.version } : {}),
+      kind: s.kind,
+      verbs: s.verbs,
+    })),
+  ]);
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}

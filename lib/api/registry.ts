@@ -1,0 +1,479 @@
+/**
+ * The one write path. The API handler and every controller go through it, so validation, defaults,
+ * admission, versioning and the audit actor are the same whoever writes. It sits on the store port
+ * and is backend-agnostic.
+ */
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  AlreadyExistsError,
+  ApiError,
+  BadRequestError,
+  ConflictError,
+  InvalidError,
+  NotFoundError,
+} from '../core/errors.ts';
+import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
+import { apiVersionOf, findByResource, type ResourceType } from '../core/resources.ts';
+import type { ObjectStore } from '../store/types.ts';
+import { admitCreate } from './admission.ts';
+import { comparable, deepCopy, randomSuffix, refOf, typeMeta } from './meta.ts';
+import { applyPatch, managerFromUserAgent, serverSideApply, updateManagedFields, withManagedFields } from './patch/index.ts';
+import type { PatchType } from './codec.ts';
+import { applyDefaults, generationChanged, validateObject, validateUpdate } from './schema/index.ts';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface WriteOptions extends RequestContext {
+  dryRun?: boolean;
+  fieldManager?: string;
+  fieldValidation?: FieldValidation;
+  /** Server-side apply: take over conflicting fields. */
+  force?: boolean;
+}
+
+export interface WriteResult {
+  object: KubeObject;
+  warnings: string[];
+  /** True when the write created the object (201). */
+  created?: boolean;
+}
+
+export interface DeleteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  gracePeriodSeconds?: number;
+  orphanDependents?: boolean;
+}
+
+export interface DeleteResult {
+  object: KubeObject;
+  /** The object still exists (finalizers or graceful deletion): 202. */
+  pending: boolean;
+}
+
+export interface RegistryOptions {
+  store: ObjectStore;
+  clock: Clock;
+  /** How many times a write without a resourceVersion precondition retries on conflict. */
+  conflictRetries?: number;
+}
+
+const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
+
+const STATUS_KINDS_WITH_SUBRESOURCE = (type: ResourceType) => type.subresources.some((s) => s.name === 'status');
+
+/** Kinds kube lets PUT create when the object is missing. */
+const CREATE_ON_UPDATE = new Set(['Endpoints', 'Lease', 'Event', 'Node']);
+
+export class Registry {
+  readonly store: ObjectStore;
+  private readonly clock: Clock;
+  private readonly retries: number;
+
+  constructor(opts: RegistryOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.retries = opts.conflictRetries ?? 8;
+  }
+
+  async get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const obj = await this.store.get(type, namespace, name);
+    if (!obj) throw new NotFoundError(refOf(type, name));
+    return obj;
+  }
+
+  // ---------------------------------------------------------------- create
+
+  async create(type: ResourceType, body: unknown, namespace: string | undefined, opts: WriteOptions): Promise<WriteResult> {
+    checkTypeMeta(type, body);
+    const { object, warnings } = validateObject(type, withNamespace(type, body, namespace), { fieldValidation: opts.fieldValidation ?? 'Strict' });
+    const prepared = this.prepareCreate(type, object, opts);
+    await admitCreate({ type, object: prepared, store: this.store, clock: this.clock });
+    if (opts.dryRun) {
+      await this.checkCreatable(type, prepared);
+      return { object: prepared, warnings, created: true };
+    }
+    const stored = await this.store.create(type, prepared, opts);
+    return { object: stored, warnings, created: true };
+  }
+
+  private prepareCreate(type: ResourceType, input: KubeObject, opts: WriteOptions): KubeObject {
+    const obj = deepCopy(input);
+    const meta = obj.metadata;
+    if (meta.resourceVersion) {
+      throw new BadRequestError('resourceVersion should not be set on objects to be created');
+    }
+    if (!meta.name) {
+      if (!meta.generateName) {
+        throw new InvalidError(refOf(type, ''), [{ field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required' }]);
+      }
+      meta.name = `${meta.generateName}${randomSuffix()}`.slice(0, 253);
+    }
+    const now = this.now();
+    meta.uid = randomUUID();
+    meta.creationTimestamp = now;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (hasSpec(obj)) meta.generation = 1;
+    else delete meta.generation;
+    resetStatusOnCreate(type, obj);
+    const defaulted = applyDefaults(type, obj);
+    return withManagedFields(
+      defaulted,
+      updateManagedFields({ live: undefined, updated: defaulted, manager: managerOf(opts), operation: 'Update', apiVersion: apiVersionOf(type), time: now }),
+    );
+  }
+
+  /** The checks a real create would meet, for dry runs: exists already, namespace missing. */
+  private async checkCreatable(type: ResourceType, obj: KubeObject): Promise<void> {
+    const existing = await this.store.get(type, obj.metadata.namespace, obj.metadata.name!);
+    if (existing) throw new AlreadyExistsError(refOf(type, obj.metadata.name));
+    if (type.namespaced) {
+      const ns = await this.store.get(NAMESPACES, undefined, obj.metadata.namespace!);
+      if (!ns) throw new NotFoundError({ group: '', resource: 'namespaces', name: obj.metadata.namespace });
+    }
+  }
+
+  // ---------------------------------------------------------------- update (PUT)
+
+  async update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions & { subresource?: string }): Promise<WriteResult> {
+    checkTypeMeta(type, body);
+    const input = withNamespace(type, body, namespace);
+    checkName(type, input, name);
+    const { object, warnings } = validateObject(type, input, { fieldValidation: opts.fieldValidation ?? 'Strict' });
+    const precondition = object.metadata.resourceVersion;
+    return this.mutate(type, namespace, name, opts, precondition, (live) => {
+      if (!live) {
+        if (opts.subresource || !CREATE_ON_UPDATE.has(type.kind)) throw new NotFoundError(refOf(type, name));
+        return { create: this.prepareCreate(type, { ...object, metadata: { ...object.metadata, resourceVersion: undefined } }, opts) };
+      }
+      return { update: this.prepareUpdate(type, live, object, opts, opts.subresource) };
+    }, warnings);
+  }
+
+  // ---------------------------------------------------------------- patch
+
+  async patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    patch: unknown,
+    opts: WriteOptions & { subresource?: string },
+  ): Promise<WriteResult> {
+    const warnings: string[] = [];
+    let precondition: string | undefined;
+    if (patchType === 'application/apply-patch+yaml') {
+      if (!opts.fieldManager) throw new BadRequestError('PATCH with apply requires fieldManager to be set');
+      checkTypeMeta(type, patch);
+      const applied = withNamespace(type, patch, namespace);
+      checkName(type, applied, name);
+      precondition = applied.metadata.resourceVersion;
+    } else if (patch && typeof patch === 'object' && !Array.isArray(patch)) {
+      const meta = (patch as { metadata?: { resourceVersion?: unknown } }).metadata;
+      if (meta && typeof meta.resourceVersion === 'string' && meta.resourceVersion) precondition = meta.resourceVersion;
+    }
+    return this.mutate(type, namespace, name, opts, precondition, (live) => {
+      const time = this.now();
+      if (patchType === 'application/apply-patch+yaml') {
+        const applied = withNamespace(type, patch, namespace);
+        const merged = serverSideApply({ live, applied, manager: opts.fieldManager!, force: !!opts.force, apiVersion: apiVersionOf(type), kind: type.kind, time, subresource: opts.subresource });
+        const { object, warnings: w } = validateObject(type, merged, { fieldValidation: opts.fieldValidation ?? 'Strict' });
+        warnings.splice(0, warnings.length, ...w);
+        if (!live) {
+          if (opts.subresource) throw new NotFoundError(refOf(type, name));
+          const created = this.prepareCreate(type, object, { ...opts, fieldManager: opts.fieldManager });
+          created.metadata.managedFields = merged.metadata.managedFields;
+          return { create: created };
+        }
+        const next = this.prepareUpdate(type, live, object, opts, opts.subresource, { keepManagedFields: true });
+        return { update: next };
+      }
+      if (!live) throw new NotFoundError(refOf(type, name));
+      const patched = applyPatch(patchType, stripForPatch(live), patch, { kind: type.kind, apiVersion: apiVersionOf(type) });
+      if (patched.metadata && !patched.metadata.resourceVersion) patched.metadata.resourceVersion = live.metadata.resourceVersion;
+      checkTypeMeta(type, patched);
+      const { object, warnings: w } = validateObject(type, patched, { fieldValidation: opts.fieldValidation ?? 'Strict' });
+      warnings.splice(0, warnings.length, ...w);
+      return { update: this.prepareUpdate(type, live, object, opts, opts.subresource) };
+    }, warnings);
+  }
+
+  /**
+   * Read, compute, write; on a conflict without a caller-given resourceVersion, read again and
+   * recompute (kube-apiserver's GuaranteedUpdate), so busy controllers don't fail `kubectl scale`.
+   */
+  async mutate(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    opts: WriteOptions,
+    precondition: string | undefined,
+    compute: (live: KubeObject | undefined) => { create?: KubeObject; update?: KubeObject },
+    warnings: string[] = [],
+  ): Promise<WriteResult> {
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.store.get(type, namespace, name);
+      if (live && precondition && precondition !== live.metadata.resourceVersion) {
+        throw new ConflictError(refOf(type, name));
+      }
+      const next = compute(live);
+      try {
+        if (next.create) {
+          await admitCreate({ type, object: next.create, store: this.store, clock: this.clock });
+          if (opts.dryRun) return { object: next.create, warnings, created: true };
+          return { object: await this.store.create(type, next.create, opts), warnings, created: true };
+        }
+        const updated = next.update!;
+        if (isDeepStrictEqual(comparable(updated), comparable(live!))) return { object: live!, warnings };
+        if (opts.dryRun) return { object: updated, warnings };
+        if (updated.metadata.deletionTimestamp && !(updated.metadata.finalizers?.length) && !pendingGrace(live!)) {
+          return { object: await this.store.delete(type, updated, opts), warnings };
+        }
+        return { object: await this.store.update(type, updated, opts), warnings };
+      } catch (err) {
+        const retriable = err instanceof ApiError && err.code === 409 && err.reason === 'Conflict' && !precondition;
+        const createRace = err instanceof ApiError && err.reason === 'AlreadyExists' && next.create;
+        if ((retriable || createRace) && attempt < this.retries) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** PUT semantics on top of the live object: what a client may and may not change. */
+  private prepareUpdate(
+    type: ResourceType,
+    live: KubeObject,
+    input: KubeObject,
+    opts: WriteOptions,
+    subresource?: string,
+    flags: { keepManagedFields?: boolean } = {},
+  ): KubeObject {
+    if (input.metadata.uid && input.metadata.uid !== live.metadata.uid) {
+      throw new ConflictError(refOf(type, live.metadata.name), `Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${live.metadata.uid}`);
+    }
+    let next: KubeObject;
+    if (subresource === 'status') {
+      // A status write changes status only (kube's ResetObjectMetaForStatus).
+      next = deepCopy(live);
+      if ('status' in input) next.status = deepCopy(input.status);
+      else delete next.status;
+    } else {
+      next = deepCopy(input);
+      const meta = next.metadata;
+      meta.uid = live.metadata.uid;
+      meta.creationTimestamp = live.metadata.creationTimestamp;
+      meta.name = live.metadata.name;
+      if (live.metadata.namespace) meta.namespace = live.metadata.namespace;
+      if (live.metadata.deletionTimestamp) {
+        meta.deletionTimestamp = live.metadata.deletionTimestamp;
+        if (live.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = live.metadata.deletionGracePeriodSeconds;
+        const added = (meta.finalizers ?? []).filter((f) => !(live.metadata.finalizers ?? []).includes(f));
+        if (added.length) {
+          throw new InvalidError(refOf(type, live.metadata.name), [
+            { field: 'metadata.finalizers', reason: 'FieldValueForbidden', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` },
+          ]);
+        }
+      } else {
+        delete meta.deletionTimestamp;
+        delete meta.deletionGracePeriodSeconds;
+      }
+      if (STATUS_KINDS_WITH_SUBRESOURCE(type)) {
+        if ('status' in live) next.status = deepCopy(live.status);
+        else delete next.status;
+      }
+      meta.generation = live.metadata.generation;
+    }
+    next.metadata.resourceVersion = live.metadata.resourceVersion;
+    const defaulted = applyDefaults(type, next);
+    validateUpdate(type, live, defaulted);
+    if (live.metadata.generation !== undefined && generationChanged(type, live, defaulted)) {
+      defaulted.metadata.generation = (live.metadata.generation ?? 0) + 1;
+    }
+    if (flags.keepManagedFields) return defaulted;
+    return withManagedFields(
+      defaulted,
+      updateManagedFields({ live, updated: defaulted, manager: managerOf(opts), operation: 'Update', apiVersion: apiVersionOf(type), subresource, time: this.now() }),
+    );
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  async delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions, opts: WriteOptions): Promise<DeleteResult> {
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.get(type, namespace, name);
+      const pre = options.preconditions;
+      if (pre?.uid && pre.uid !== live.metadata.uid) {
+        throw new ConflictError(refOf(type, name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${live.metadata.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
+        throw new ConflictError(refOf(type, name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
+      }
+      const next = this.prepareDelete(type, live, options);
+      try {
+        if (!next) {
+          if (opts.dryRun) return { object: live, pending: false };
+          return { object: await this.store.delete(type, live, opts), pending: false };
+        }
+        if (isDeepStrictEqual(comparable(next), comparable(live))) return { object: live, pending: true };
+        if (opts.dryRun) return { object: next, pending: true };
+        return { object: await this.store.update(type, next, opts), pending: true };
+      } catch (err) {
+        if (err instanceof ApiError && err.reason === 'Conflict' && !pre?.resourceVersion && attempt < this.retries) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** The object marked for deletion, or undefined when it can go at once. */
+  private prepareDelete(type: ResourceType, live: KubeObject, options: DeleteOptions): KubeObject | undefined {
+    const finalizers = [...(live.metadata.finalizers ?? [])];
+    const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
+    if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+    if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+    const grace = gracePeriod(type, live, options);
+    const namespaceFinalizers = type.kind === 'Namespace' ? (((live.spec as { finalizers?: string[] } | undefined)?.finalizers) ?? []) : [];
+    if (!finalizers.length && !grace && !namespaceFinalizers.length && !live.metadata.deletionTimestamp) return undefined;
+    if (live.metadata.deletionTimestamp && !finalizers.length && !namespaceFinalizers.length && !grace) return undefined;
+    const next = deepCopy(live);
+    const now = this.clock();
+    if (!next.metadata.deletionTimestamp) {
+      next.metadata.deletionTimestamp = iso(new Date(now.getTime() + (grace ?? 0) * 1000));
+      if (grace !== undefined) next.metadata.deletionGracePeriodSeconds = grace;
+      if (next.metadata.generation !== undefined) next.metadata.generation += 1;
+    } else if (grace !== undefined && (next.metadata.deletionGracePeriodSeconds ?? Infinity) > grace) {
+      // A shorter grace period than the pending one brings the deletion forward, as kube allows.
+      next.metadata.deletionTimestamp = iso(new Date(now.getTime() + grace * 1000));
+      next.metadata.deletionGracePeriodSeconds = grace;
+    }
+    if (finalizers.length) next.metadata.finalizers = finalizers;
+    if (type.kind === 'Namespace') next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
+    return next;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private now(): string {
+    return iso(this.clock());
+  }
+}
+
+function iso(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Pods on a node are deleted gracefully: the node's agent finishes the delete. */
+function gracePeriod(type: ResourceType, live: KubeObject, options: DeleteOptions): number | undefined {
+  if (type.kind !== 'Pod') return undefined;
+  const spec = live.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+  const status = live.status as { phase?: string } | undefined;
+  if (!spec?.nodeName) return undefined;
+  if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return undefined;
+  const grace = options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+  return grace > 0 ? grace : undefined;
+}
+
+function pendingGrace(live: KubeObject): boolean {
+  return live.metadata.deletionGracePeriodSeconds !== undefined && live.metadata.deletionGracePeriodSeconds > 0 && !!live.metadata.deletionTimestamp && Date.parse(live.metadata.deletionTimestamp) > Date.now();
+}
+
+function hasSpec(obj: KubeObject): boolean {
+  return obj.spec !== undefined && obj.kind !== 'Namespace' && obj.kind !== 'Node';
+}
+
+/** What kube's create strategies reset: status a client may not set at create. */
+function resetStatusOnCreate(type: ResourceType, obj: KubeObject): void {
+  switch (type.kind) {
+    case 'Deployment':
+    case 'ReplicaSet':
+      obj.status = {};
+      break;
+    case 'Pod':
+      obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
+      break;
+    case 'Namespace':
+      obj.status = { phase: 'Active' };
+      break;
+    case 'Service':
+      obj.status = { loadBalancer: {} };
+      break;
+    default:
+      break;
+  }
+}
+
+type Resources = { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+
+/** The pod's QoS class, as kube computes it from requests and limits. */
+export function qosClass(pod: KubeObject): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const spec = (pod.spec ?? {}) as { containers?: { resources?: Resources }[]; initContainers?: { resources?: Resources }[] };
+  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (l === undefined || String(q) !== String(l)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+function managerOf(opts: WriteOptions): string {
+  if (opts.fieldManager) return opts.fieldManager;
+  return managerFromUserAgent(opts.userAgent ?? '') || 'unknown';
+}
+
+/** Rejects a body whose apiVersion/kind is not the URL's. */
+function checkTypeMeta(type: ResourceType, body: unknown): asserts body is KubeObject {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new BadRequestError(`the body of the request must be a ${type.kind} object`);
+  }
+  const b = body as { apiVersion?: unknown; kind?: unknown; metadata?: unknown };
+  const want = typeMeta(type);
+  if (b.apiVersion !== undefined && b.apiVersion !== want.apiVersion) {
+    throw new BadRequestError(`the API version in the data (${String(b.apiVersion)}) does not match the expected API version (${want.apiVersion})`);
+  }
+  if (b.kind !== undefined && b.kind !== want.kind) {
+    throw new BadRequestError(`the kind in the data (${String(b.kind)}) does not match the expected kind (${want.kind})`);
+  }
+  if (b.metadata !== undefined && (b.metadata === null || typeof b.metadata !== 'object' || Array.isArray(b.metadata))) {
+    throw new InvalidError(refOf(type, ''), [{ field: 'metadata', reason: 'FieldValueTypeMismatch', message: 'Invalid value: must be an object' }]);
+  }
+}
+
+/** Fills apiVersion/kind and the URL's namespace; a body naming another namespace is refused. */
+function withNamespace(type: ResourceType, body: unknown, namespace: string | undefined): KubeObject {
+  checkTypeMeta(type, body);
+  const obj = deepCopy(body);
+  obj.apiVersion = typeMeta(type).apiVersion;
+  obj.kind = type.kind;
+  obj.metadata = { ...(obj.metadata ?? {}) };
+  if (type.namespaced) {
+    if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
+      throw new BadRequestError('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    obj.metadata.namespace = namespace ?? obj.metadata.namespace;
+  } else {
+    delete obj.metadata.namespace;
+  }
+  return obj;
+}
+
+function checkName(type: ResourceType, obj: KubeObject, name: string): void {
+  if (obj.metadata.name && obj.metadata.name !== name) {
+    throw new BadRequestError(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  obj.metadata.name = name;
+}
+
+/** What a patch applies to: the live object without its resourceVersion precondition noise. */
+function stripForPatch(live: KubeObject): KubeObject {
+  return deepCopy(live);
+}

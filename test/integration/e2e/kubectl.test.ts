@@ -1,0 +1,220 @@
+/** Stock kubectl against `skiff start --in-memory`, command by command. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { startTestCluster, type TestCluster } from '../../helpers/cluster.ts';
+
+let c: TestCluster;
+
+before(async () => {
+  c = await startTestCluster();
+});
+after(async () => {
+  await c?.stop();
+});
+
+const deployment = (name: string, image = 'nginx:1.25', replicas = 2) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: { app: ${name} }
+spec:
+  replicas: ${replicas}
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        ports: [{ containerPort: 80 }]
+`;
+
+describe('kubectl', () => {
+  it('serves discovery: api-resources lists every kind with its short names', async () => {
+    const out = await c.k(['api-resources']);
+    for (const [name, short] of [
+      ['pods', 'po'],
+      ['deployments', 'deploy'],
+      ['replicasets', 'rs'],
+      ['nodes', 'no'],
+      ['namespaces', 'ns'],
+      ['services', 'svc'],
+      ['configmaps', 'cm'],
+      ['endpoints', 'ep'],
+      ['events', 'ev'],
+      ['serviceaccounts', 'sa'],
+    ]) {
+      assert.match(out, new RegExp(`^${name}\\s+${short}\\s`, 'm'), `${name} with short name ${short}`);
+    }
+    assert.match(out, /^leases\s+coordination\.k8s\.io\/v1\s+true\s+Lease/m);
+    assert.match(out, /^secrets\s+v1\s+true\s+Secret/m);
+  });
+
+  it('has the bootstrap namespaces', async () => {
+    const out = await c.k(['get', 'namespaces', '-o', 'name']);
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(out, new RegExp(`^namespace/${ns}$`, 'm'));
+  });
+
+  it('creates a namespace (protobuf body) and objects in it, and lists them with -A, -l and -o wide', async () => {
+    await c.k(['create', 'namespace', 'team-a']);
+    const ns = parseYaml(await c.k(['get', 'namespace', 'team-a', '-o', 'yaml']));
+    assert.equal(ns.status.phase, 'Active');
+    assert.deepEqual(ns.spec.finalizers, ['kubernetes']);
+    assert.equal(ns.metadata.labels['kubernetes.io/metadata.name'], 'team-a');
+
+    await c.k(['apply', '-n', 'team-a', '-f', '-'], { input: deployment('web') });
+    await c.k(['create', 'configmap', 'settings', '-n', 'team-a', '--from-literal=mode=fast']);
+    await c.k(['create', 'deployment', 'api', '-n', 'team-a', '--image=busybox:1.36', '--replicas=3']);
+
+    const wide = await c.k(['get', 'deployments', '-n', 'team-a', '-o', 'wide']);
+    assert.match(wide, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR/m);
+    assert.match(wide, /^web\s+0\/2\s+0\s+0\s+\S+\s+web\s+nginx:1\.25\s+app=web/m);
+    assert.match(wide, /^api\s+0\/3\s+/m);
+
+    const all = await c.k(['get', 'configmaps', '-A']);
+    assert.match(all, /^NAMESPACE\s+NAME\s+DATA\s+AGE/m);
+    assert.match(all, /^team-a\s+settings\s+1\s+/m);
+
+    const labelled = await c.k(['get', 'deployments', '-n', 'team-a', '-l', 'app=web', '-o', 'name']);
+    assert.equal(labelled.trim(), 'deployment.apps/web');
+    const notLabelled = await c.k(['get', 'deployments', '-n', 'team-a', '-l', 'app!=web', '-o', 'name']);
+    assert.equal(notLabelled.trim(), 'deployment.apps/api');
+  });
+
+  it('returns defaulted objects with -o yaml', async () => {
+    const d = parseYaml(await c.k(['get', 'deployment', 'web', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(d.metadata.generation, 1);
+    assert.match(d.metadata.uid, /^[0-9a-f-]{36}$/);
+    assert.match(d.metadata.resourceVersion, /^\d+$/);
+    assert.equal(d.spec.strategy.type, 'RollingUpdate');
+    assert.equal(d.spec.strategy.rollingUpdate.maxSurge, '25%');
+    assert.equal(d.spec.revisionHistoryLimit, 10);
+    assert.equal(d.spec.template.spec.restartPolicy, 'Always');
+    assert.equal(d.spec.template.spec.dnsPolicy, 'ClusterFirst');
+    assert.equal(d.spec.template.spec.terminationGracePeriodSeconds, 30);
+    assert.ok(d.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']);
+  });
+
+  it('labels, annotates, patches and replaces; generation moves on spec changes only', async () => {
+    await c.k(['label', 'deployment', 'web', '-n', 'team-a', 'tier=frontend']);
+    await c.k(['annotate', 'configmap', 'settings', '-n', 'team-a', 'owner=ops']);
+    let d = parseYaml(await c.k(['get', 'deployment', 'web', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(d.metadata.labels.tier, 'frontend');
+    assert.equal(d.metadata.generation, 1);
+
+    await c.k(['patch', 'deployment', 'web', '-n', 'team-a', '-p', '{"spec":{"replicas":4}}']);
+    await c.k(['patch', 'deployment', 'web', '-n', 'team-a', '--type=json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"nginx:1.26"}]']);
+    d = parseYaml(await c.k(['get', 'deployment', 'web', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(d.spec.replicas, 4);
+    assert.equal(d.spec.template.spec.containers[0].image, 'nginx:1.26');
+    assert.equal(d.metadata.generation, 3);
+
+    await c.k(['label', 'deployment', 'web', '-n', 'team-a', 'tier-']);
+    d = parseYaml(await c.k(['get', 'deployment', 'web', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(d.metadata.labels.tier, undefined);
+
+    const cm = parseYaml(await c.k(['get', 'configmap', 'settings', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(cm.metadata.annotations.owner, 'ops');
+    cm.data.mode = 'slow';
+    await c.k(['replace', '-f', '-'], { input: JSON.stringify(cm) });
+    const replaced = parseYaml(await c.k(['get', 'configmap', 'settings', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(replaced.data.mode, 'slow');
+
+    // A replace carrying the old resourceVersion is a stale write.
+    const stale = await c.kubectl(['replace', '-f', '-'], { input: JSON.stringify(cm) });
+    assert.notEqual(stale.code, 0);
+    assert.match(stale.stderr, /the object has been modified/);
+  });
+
+  it('applies again with a changed image (strategic merge patch)', async () => {
+    await c.k(['apply', '-n', 'team-a', '-f', '-'], { input: deployment('web', 'nginx:1.27', 4) });
+    const d = parseYaml(await c.k(['get', 'deployment', 'web', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(d.spec.template.spec.containers.length, 1);
+    assert.equal(d.spec.template.spec.containers[0].image, 'nginx:1.27');
+    assert.equal(d.spec.template.spec.containers[0].ports[0].containerPort, 80);
+  });
+
+  it('applies server-side with field managers and reports conflicts', async () => {
+    const manifest = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: ssa, namespace: team-a }
+data: { a: "1" }
+`;
+    const created = await c.k(['apply', '--server-side', '-f', '-'], { input: manifest });
+    assert.match(created, /configmap\/ssa serverside-applied/);
+    const cm = parseYaml(await c.k(['get', 'configmap', 'ssa', '-n', 'team-a', '-o', 'yaml', '--show-managed-fields']));
+    assert.ok(cm.metadata.managedFields.some((m: { manager: string; operation: string }) => m.manager === 'kubectl' && m.operation === 'Apply'));
+
+    const conflict = await c.kubectl(['apply', '--server-side', '--field-manager=other', '-f', '-'], { input: manifest.replace('"1"', '"2"') });
+    assert.notEqual(conflict.code, 0);
+    assert.match(conflict.stderr, /conflict/i);
+    await c.k(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], { input: manifest.replace('"1"', '"2"') });
+    const forced = parseYaml(await c.k(['get', 'configmap', 'ssa', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(forced.data.a, '2');
+  });
+
+  it('validates on the server with --dry-run=server and stores nothing', async () => {
+    const out = await c.k(['apply', '--dry-run=server', '-n', 'team-a', '-f', '-'], { input: deployment('ghost') });
+    assert.match(out, /deployment\.apps\/ghost created \(server dry run\)/);
+    const get = await c.kubectl(['get', 'deployment', 'ghost', '-n', 'team-a']);
+    assert.notEqual(get.code, 0);
+    assert.match(get.stderr, /NotFound|not found/);
+  });
+
+  it('explains fields from the OpenAPI document', async () => {
+    const out = await c.k(['explain', 'deployment.spec.strategy']);
+    assert.match(out, /KIND:\s+Deployment/);
+    assert.match(out, /rollingUpdate/);
+    assert.match(out, /type\s+<string>/);
+  });
+
+  it('rejects unknown fields with strict validation', async () => {
+    const bad = deployment('typo').replace('replicas: 2', 'replicas: 2\n  replicaz: 3');
+    const r = await c.kubectl(['apply', '-n', 'team-a', '-f', '-'], { input: bad });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /replicaz/);
+  });
+
+  it('watches with get -w: the list, then each change', async () => {
+    const w = c.spawnKubectl(['get', 'configmaps', '-n', 'team-a', '-w', '-o', 'custom-columns=NAME:.metadata.name,V:.data.v', '--no-headers']);
+    let out = '';
+    w.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const waitFor = async (re: RegExp) => {
+      const end = Date.now() + 15_000;
+      while (!re.test(out)) {
+        if (Date.now() > end) throw new Error(`watch output never matched ${re}:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await waitFor(/^settings\s/m);
+    await c.k(['create', 'configmap', 'watched', '-n', 'team-a', '--from-literal=v=one']);
+    await waitFor(/^watched\s+one$/m);
+    await c.k(['patch', 'configmap', 'watched', '-n', 'team-a', '-p', '{"data":{"v":"two"}}']);
+    await waitFor(/^watched\s+two$/m);
+    w.kill();
+  });
+
+  it('deletes, and the object is gone', async () => {
+    await c.k(['delete', 'configmap', 'watched', '-n', 'team-a']);
+    const r = await c.kubectl(['get', 'configmap', 'watched', '-n', 'team-a']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /configmaps "watched" not found/);
+    await c.k(['delete', 'deployment', 'api', '-n', 'team-a']);
+    const left = await c.k(['get', 'deployments', '-n', 'team-a', '-o', 'name']);
+    assert.equal(left.trim(), 'deployment.apps/web');
+  });
+
+  it('refuses objects in a namespace that does not exist', async () => {
+    const r = await c.kubectl(['create', 'configmap', 'x', '-n', 'nowhere', '--from-literal=a=b']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /namespaces "nowhere" not found/);
+  });
+
+  it('scales through the scale subresource', async () => {
+    await c.k(['scale', 'deployment', 'web', '-n', 'team-a', '--replicas=6']);
+    const d = parseYaml(await c.k(['get', 'deployment', 'web', '-n', 'team-a', '-o', 'yaml']));
+    assert.equal(d.spec.replicas, 6);
+  });
+});

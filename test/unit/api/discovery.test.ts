@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList } from '../../../lib/api/discovery.ts';
+
+describe('discovery', () => {
+  it('aggregated core group lists pods with short names and subresources', () => {
+    const doc = aggregatedDiscovery(true);
+    assert.equal(doc.kind, 'APIGroupDiscoveryList');
+    assert.equal(doc.items.length, 1);
+    const v1 = doc.items[0].versions[0];
+    assert.equal(v1.version, 'v1');
+    const pods = v1.resources.find((r) => r.resource === 'pods')!;
+    assert.deepEqual(pods.shortNames, ['po']);
+    assert.equal(pods.scope, 'Namespaced');
+    const eviction = pods.subresources!.find((s) => s.subresource === 'eviction')!;
+    assert.deepEqual(eviction.responseKind, { group: 'policy', version: 'v1', kind: 'Eviction' });
+    const nodes = v1.resources.find((r) => r.resource === 'nodes')!;
+    assert.equal(nodes.scope, 'Cluster');
+  });
+
+  it('aggregated named groups carry their names and the scale subresource', () => {
+    const doc = aggregatedDiscovery(false);
+    const names = doc.items.map((i) => (i.metadata as { name?: string }).name);
+    assert.deepEqual(names.sort(), ['apps', 'coordination.k8s.io']);
+    const apps = doc.items.find((i) => (i.metadata as { name?: string }).name === 'apps')!;
+    const deploy = apps.versions[0].resources.find((r) => r.resource === 'deployments')!;
+    assert.deepEqual(deploy.shortNames, ['deploy']);
+    assert.deepEqual(deploy.subresources!.find((s) => s.subresource === 'scale')!.responseKind, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+  });
+
+  it('legacy documents', () => {
+    assert.deepEqual(apiGroupList().groups.map((g) => g.name).sort(), ['apps', 'coordination.k8s.io']);
+    assert.equal(apiGroup('apps')!.preferredVersion!.groupVersion, 'apps/v1');
+    assert.equal(apiGroup('nope'), undefined);
+    const core = apiResourceList('', 'v1')!;
+    assert.equal(core.groupVersion, 'v1');
+    const scale = apiResourceList('apps', 'v1')!.resources.find((r) => r.name === 'deployments/scale')!;
+    assert.equal(scale.kind, 'Scale');
+    assert.equal((scale as { group?: string }).group, 'autoscaling');
+    assert.equal(apiResourceList('apps', 'v2'), undefined);
+  });
+});
