@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ApiError, BadRequestError, InvalidError } from '#lib/core/errors.ts';
+import { type ApiError, InvalidError } from '#lib/core/errors.ts';
 import { findDuplicateFields, validateKind, validateObject } from '#lib/api/schema/index.ts';
 import type { ResourceType } from '#lib/core/resources.ts';
 import {
