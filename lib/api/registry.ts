@@ -55,8 +55,17 @@ export interface DeleteResult {
 export interface RegistryOptions {
   store: ObjectStore;
   clock: Clock;
-  /** How many times a write without a resourceVersion precondition retries on conflict. */
+  /**
+   * How many times a write without a resourceVersion precondition retries on conflict (with a
+   * jittered backoff). kube-apiserver retries until its request timeout; so does this, in effect.
+   */
   conflictRetries?: number;
+}
+
+/** Jittered backoff between conflict retries, so racing writers spread out instead of colliding again. */
+function backoff(attempt: number): Promise<void> {
+  const cap = Math.min(100, 2 * 2 ** Math.min(attempt, 6));
+  return new Promise((ok) => setTimeout(ok, Math.random() * cap));
 }
 
 const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
@@ -74,7 +83,7 @@ export class Registry {
   constructor(opts: RegistryOptions) {
     this.store = opts.store;
     this.clock = opts.clock;
-    this.retries = opts.conflictRetries ?? 8;
+    this.retries = opts.conflictRetries ?? 200;
   }
 
   async get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
@@ -235,7 +244,10 @@ export class Registry {
       } catch (err) {
         const retriable = err instanceof ApiError && err.code === 409 && err.reason === 'Conflict' && !precondition;
         const createRace = err instanceof ApiError && err.reason === 'AlreadyExists' && next.create;
-        if ((retriable || createRace) && attempt < this.retries) continue;
+        if ((retriable || createRace) && attempt < this.retries) {
+          await backoff(attempt);
+          continue;
+        }
         throw err;
       }
     }
@@ -320,7 +332,10 @@ export class Registry {
         if (opts.dryRun) return { object: next, pending: true };
         return { object: await this.store.update(type, next, opts), pending: true };
       } catch (err) {
-        if (err instanceof ApiError && err.reason === 'Conflict' && !pre?.resourceVersion && attempt < this.retries) continue;
+        if (err instanceof ApiError && err.reason === 'Conflict' && !pre?.resourceVersion && attempt < this.retries) {
+          await backoff(attempt);
+          continue;
+        }
         throw err;
       }
     }

@@ -9,7 +9,8 @@ import { raw, type RawOptions } from '../../helpers/https.ts';
 
 let c: TestCluster;
 before(async () => {
-  c = await startTestCluster();
+  // A 3 s watch window, so a watch can fall below it within the test.
+  c = await startTestCluster([], { SKIFF_WATCH_WINDOW_SECONDS: '3' });
 });
 after(async () => {
   await c?.stop();
@@ -100,12 +101,16 @@ describe('bad input', () => {
     assert.equal((r.json() as { extra?: unknown }).extra, undefined);
   });
 
-  it('answers 410 Gone for a watch below the retained window and 504 for one from the future', async () => {
-    // The store keeps the whole history, so "too old" is a resourceVersion whose events were
-    // compacted out of the watch window; the store's own tests cover that with a short window.
-    // Here: a version far beyond the log is too large.
+  it('answers 410 Gone for a watch below the watch window and 504 for one from the future', async () => {
+    const start = await listRv(CM);
+    assert.equal((await raw(c, 'POST', CM, { body: cm({}, { name: 'aging' }) })).status, 201);
+    await new Promise((r) => setTimeout(r, 3500));
+    const gone = await raw(c, 'GET', `${CM}?watch=true&resourceVersion=${start}`);
+    expectStatus(gone, { name: 'watch below the window', method: 'GET', path: CM, status: 410, reason: 'Expired', message: /too old resource version/ });
+    const exact = await raw(c, 'GET', `${CM}?resourceVersion=${start}&resourceVersionMatch=Exact`);
+    expectStatus(exact, { name: 'exact list below the window', method: 'GET', path: CM, status: 410, reason: 'Expired' });
+
     const future = await raw(c, 'GET', `${CM}?watch=true&resourceVersion=999999999`, { timeoutMs: 15_000 });
-    assert.ok(future.status === 504 || /"code":504/.test(future.text), future.text);
-    assert.match(future.text, /Too large resource version|ResourceVersionTooLarge/);
+    expectStatus(future, { name: 'watch from the future', method: 'GET', path: CM, status: 504, reason: 'Timeout', message: /Too large resource version/ });
   });
 });

@@ -1,0 +1,72 @@
+/**
+ * `npm run bench [part…]`: runs the benchmark parts (default: all), prints their tables, writes
+ * JSON under bench/results/ and rewrites each part's README section between its markers.
+ *
+ * Environment: BENCH_SECONDS (measured seconds per measurement, default 5), BENCH_WARMUP_SECONDS
+ * (default 1), BENCH_CONCURRENCY (default 16), BENCH_LIST_SIZE (default 500), BENCH_STARTUP_RUNS
+ * (default 3), BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_NO_README=1 (leave README.md).
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { apiMarkdown, runApiBench } from './api.ts';
+import { machineInfo } from './lib/machine.ts';
+import { updateReadmeSection } from './lib/readme.ts';
+import { writeResults } from './lib/results.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function numEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < min) throw new Error(`${name} must be a number ≥ ${min}, got "${raw}"`);
+  return v;
+}
+
+interface PartOutcome {
+  markdown: string;
+  allPassed: boolean;
+}
+
+const PARTS: Record<string, () => Promise<PartOutcome>> = {
+  async api() {
+    const began = new Date();
+    const t0 = performance.now();
+    const log = (line: string) => console.error(`[bench:api] ${line}`);
+    const machine = machineInfo(root);
+    const result = await runApiBench({
+      root,
+      seconds: numEnv('BENCH_SECONDS', 5, 0.5),
+      warmupSeconds: numEnv('BENCH_WARMUP_SECONDS', 1, 0),
+      concurrency: Math.round(numEnv('BENCH_CONCURRENCY', 16, 1)),
+      listSize: Math.round(numEnv('BENCH_LIST_SIZE', 500, 1)),
+      startupRuns: Math.round(numEnv('BENCH_STARTUP_RUNS', 3, 1)),
+      log,
+    });
+    const elapsedSeconds = Math.round((performance.now() - t0) / 100) / 10;
+    const markdown = apiMarkdown(result, { date: began.toISOString().slice(0, 10), cpus: machine.cpus, cpuModel: machine.cpuModel, node: machine.node, commit: machine.gitCommit });
+    const files = writeResults(join(root, 'bench', 'results'), 'api', { part: 'api', startedAt: began.toISOString(), elapsedSeconds, machine, ...result }, began);
+    log(`results: ${files.dated} (and ${files.latest}); whole part took ${elapsedSeconds} s`);
+    return { markdown, allPassed: result.rows.every((r) => r.pass) };
+  },
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const parts = wanted.length ? wanted : Object.keys(PARTS);
+  for (const p of parts) if (!PARTS[p]) throw new Error(`unknown bench part "${p}" (known: ${Object.keys(PARTS).join(', ')})`);
+  let allPassed = true;
+  for (const part of parts) {
+    const outcome = await PARTS[part]();
+    console.log(`\n## bench: ${part}\n\n${outcome.markdown}\n`);
+    if (process.env.BENCH_NO_README !== '1') updateReadmeSection(join(root, 'README.md'), part, outcome.markdown);
+    allPassed &&= outcome.allPassed;
+  }
+  if (!allPassed) console.error('bench: at least one target was missed (see the tables above)');
+  if (!allPassed && process.env.BENCH_STRICT === '1') process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,270 @@
+/**
+ * The API core in process, on DynamoDB Local: write-path semantics kubectl does not exercise
+ * directly (finalizers, preconditions, dry runs, status and scale subresources, collection
+ * deletes, conflict retries) and the audit actor of every log item.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createApi, type Api } from '../../../lib/api/app.ts';
+import { adminEntry, tokenAuthenticator } from '../../../lib/api/auth.ts';
+import { bootstrap } from '../../../lib/api/bootstrap.ts';
+import type { ApiRequest } from '../../../lib/api/http.ts';
+import { Registry } from '../../../lib/api/registry.ts';
+import { systemClock } from '../../../lib/core/object.ts';
+import { findByResource } from '../../../lib/core/resources.ts';
+import { DynamoStore } from '../../../lib/store/dynamo-store.ts';
+import { freshTables } from '../../helpers/dynamodb.ts';
+
+let api: Api;
+let store: DynamoStore;
+const TOKEN = 'test-admin-token';
+const AGENT = 'agent-token';
+let n = 0;
+
+before(async () => {
+  const { client, tables } = await freshTables();
+  store = new DynamoStore({ client, tables });
+  await bootstrap(new Registry({ store, clock: systemClock }));
+  api = createApi({
+    store,
+    clock: systemClock,
+    auth: tokenAuthenticator([adminEntry(TOKEN), { token: AGENT, user: 'system:node:n1', groups: ['system:nodes'] }]),
+  });
+});
+after(async () => {
+  await store?.close();
+});
+
+interface Res {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+async function call(method: string, path: string, body?: unknown, opts: { contentType?: string; token?: string; accept?: string } = {}): Promise<Res> {
+  const url = new URL(path, 'https://skiff.test');
+  const req: ApiRequest = {
+    method,
+    path: url.pathname,
+    query: url.searchParams,
+    headers: {
+      authorization: `Bearer ${opts.token ?? TOKEN}`,
+      'user-agent': 'write-path-test/1.0',
+      ...(body !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
+      ...(opts.accept ? { accept: opts.accept } : {}),
+    },
+    body: body === undefined ? Buffer.alloc(0) : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+    requestId: `req-${++n}`,
+    userAgent: 'write-path-test/1.0',
+    sourceIp: '192.0.2.7',
+  };
+  const res = await api(req);
+  let text = typeof res.body === 'string' ? res.body : (res.body?.toString() ?? '');
+  if (res.stream) {
+    const it = res.stream[Symbol.asyncIterator]();
+    const first = await it.next();
+    text = first.done ? '' : first.value;
+    await it.return?.();
+  }
+  return { status: res.statusCode, body: text ? (JSON.parse(text.split('\n')[0]) as Record<string, unknown>) : {}, headers: res.headers };
+}
+
+const CM = '/api/v1/namespaces/default/configmaps';
+const cm = (name: string, data: Record<string, string> = { a: '1' }, meta: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...meta }, data });
+const meta = (r: Res) => r.body.metadata as { resourceVersion: string; uid: string; deletionTimestamp?: string; finalizers?: string[]; generation?: number };
+
+describe('write path', () => {
+  it('records the authenticated user, verb, request id, user agent and source IP in the log', async () => {
+    assert.equal((await call('POST', CM, cm('audited'))).status, 201);
+    assert.equal((await call('PATCH', `${CM}/audited`, { data: { a: '2' } }, { contentType: 'application/merge-patch+json', token: AGENT })).status, 200);
+    const history = await store.history(findByResource('', 'v1', 'configmaps')!, 'default', 'audited');
+    assert.equal(history.length, 2);
+    assert.deepEqual(history[0].actor, { user: 'skiff-admin', groups: ['system:masters', 'system:authenticated'] });
+    assert.equal(history[0].verb, 'create');
+    assert.equal(history[1].actor.user, 'system:node:n1');
+    assert.equal(history[1].verb, 'patch');
+    assert.equal(history[1].userAgent, 'write-path-test/1.0');
+    assert.equal(history[1].sourceIp, '192.0.2.7');
+    assert.match(history[1].requestId, /^req-\d+$/);
+    assert.equal(history[1].prevRev, history[0].rev);
+  });
+
+  it('dry runs validate and answer but store nothing, for every verb', async () => {
+    await call('POST', CM, cm('dry'));
+    const before = await call('GET', `${CM}/dry`);
+    const created = await call('POST', `${CM}?dryRun=All`, cm('dry-new'));
+    assert.equal(created.status, 201);
+    assert.equal((await call('GET', `${CM}/dry-new`)).status, 404);
+    const dupe = await call('POST', `${CM}?dryRun=All`, cm('dry'));
+    assert.equal(dupe.status, 409);
+    const patched = await call('PATCH', `${CM}/dry?dryRun=All`, { data: { a: 'changed' } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(patched.status, 200);
+    assert.equal((patched.body.data as Record<string, string>).a, 'changed');
+    const deleted = await call('DELETE', `${CM}/dry?dryRun=All`);
+    assert.equal(deleted.status, 200);
+    const after = await call('GET', `${CM}/dry`);
+    assert.deepEqual(after.body, before.body);
+    assert.equal((await call('POST', `${CM}?dryRun=Some`, cm('x'))).status, 400);
+  });
+
+  it('deletion with finalizers sets deletionTimestamp; removing the last finalizer completes it', async () => {
+    await call('POST', CM, cm('held', { a: '1' }, { finalizers: ['example.com/hold'] }));
+    const del = await call('DELETE', `${CM}/held`);
+    assert.equal(del.status, 202);
+    assert.ok(meta(del).deletionTimestamp);
+    const still = await call('GET', `${CM}/held`);
+    assert.equal(still.status, 200);
+    const added = await call('PATCH', `${CM}/held`, { metadata: { finalizers: ['example.com/hold', 'example.com/another'] } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(added.status, 422);
+    assert.match(String(added.body.message), /no new finalizers/);
+    const released = await call('PATCH', `${CM}/held`, { metadata: { finalizers: null } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(released.status, 200);
+    assert.equal((await call('GET', `${CM}/held`)).status, 404);
+  });
+
+  it('Foreground and Orphan propagation add their finalizers', async () => {
+    await call('POST', CM, cm('fg'));
+    const fg = await call('DELETE', `${CM}/fg`, { propagationPolicy: 'Foreground' });
+    assert.equal(fg.status, 202);
+    assert.deepEqual(meta(fg).finalizers, ['foregroundDeletion']);
+    await call('POST', CM, cm('orphan'));
+    const orphan = await call('DELETE', `${CM}/orphan?propagationPolicy=Orphan`);
+    assert.deepEqual(meta(orphan).finalizers, ['orphan']);
+    assert.equal((await call('DELETE', `${CM}/orphan?propagationPolicy=Sideways`)).status, 400);
+  });
+
+  it('delete preconditions on uid and resourceVersion', async () => {
+    const created = await call('POST', CM, cm('pre'));
+    const wrongUid = await call('DELETE', `${CM}/pre`, { preconditions: { uid: '00000000-0000-0000-0000-000000000000' } });
+    assert.equal(wrongUid.status, 409);
+    const wrongRv = await call('DELETE', `${CM}/pre`, { preconditions: { resourceVersion: '1' } });
+    assert.equal(wrongRv.status, 409);
+    const ok = await call('DELETE', `${CM}/pre`, { preconditions: { uid: meta(created).uid, resourceVersion: meta(created).resourceVersion } });
+    assert.equal(ok.status, 200);
+    assert.equal((await call('DELETE', `${CM}/pre`)).status, 404);
+  });
+
+  it('deletes a collection by label selector', async () => {
+    await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } });
+    for (const i of [1, 2, 3]) await call('POST', '/api/v1/namespaces/bulk/configmaps', cm(`c${i}`, { a: '1' }, { labels: { batch: i < 3 ? 'x' : 'y' } }));
+    const res = await call('DELETE', '/api/v1/namespaces/bulk/configmaps?labelSelector=batch%3Dx');
+    assert.equal(res.status, 200);
+    assert.equal((res.body.items as unknown[]).length, 2);
+    const left = await call('GET', '/api/v1/namespaces/bulk/configmaps');
+    assert.deepEqual((left.body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name), ['c3']);
+  });
+
+  it('status writes change status only; main-resource writes keep status', async () => {
+    const dep = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'st' },
+      spec: { selector: { matchLabels: { app: 'st' } }, template: { metadata: { labels: { app: 'st' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+    };
+    const path = '/apis/apps/v1/namespaces/default/deployments/st';
+    assert.equal((await call('POST', '/apis/apps/v1/namespaces/default/deployments', dep)).status, 201);
+    const st = await call('PATCH', `${path}/status`, { status: { replicas: 3, observedGeneration: 1 }, spec: { replicas: 9 } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(st.status, 200);
+    assert.equal((st.body.status as { replicas: number }).replicas, 3);
+    assert.equal((st.body.spec as { replicas: number }).replicas, 1, 'a status write cannot change spec');
+    assert.equal(meta(st).generation, 1);
+    const main = await call('PATCH', path, { spec: { replicas: 2 }, status: { replicas: 0 } }, { contentType: 'application/merge-patch+json' });
+    assert.equal((main.body.spec as { replicas: number }).replicas, 2);
+    assert.equal((main.body.status as { replicas: number }).replicas, 3, 'a main-resource write cannot change status');
+    assert.equal(meta(main).generation, 2);
+    const scale = await call('GET', `${path}/scale`);
+    assert.deepEqual(scale.body.spec, { replicas: 2 });
+    assert.deepEqual(scale.body.status, { replicas: 3, selector: 'app=st' });
+    const scaled = await call('PUT', `${path}/scale`, { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'st', namespace: 'default' }, spec: { replicas: 5 } });
+    assert.equal(scaled.status, 200);
+    assert.equal(((await call('GET', path)).body.spec as { replicas: number }).replicas, 5);
+    assert.equal((await call('PATCH', `${path}/scale`, { spec: { replicas: -1 } }, { contentType: 'application/merge-patch+json' })).status, 422);
+  });
+
+  it('patches without a resourceVersion retry on conflict: 16 concurrent patches all land', async () => {
+    await call('POST', CM, cm('hot', {}));
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => call('PATCH', `${CM}/hot`, { data: { [`k${i}`]: String(i) } }, { contentType: 'application/merge-patch+json' })),
+    );
+    assert.deepEqual(results.map((r) => r.status), Array(16).fill(200));
+    const final = await call('GET', `${CM}/hot`);
+    assert.equal(Object.keys(final.body.data as object).length, 16);
+  });
+
+  it('PUT with a stale resourceVersion is a 409 Conflict; a no-op write writes nothing', async () => {
+    const created = await call('POST', CM, cm('rv'));
+    const v1 = meta(created).resourceVersion;
+    const same = await call('PUT', `${CM}/rv`, cm('rv', { a: '1' }, { resourceVersion: v1 }));
+    assert.equal(same.status, 200);
+    assert.equal(meta(same).resourceVersion, v1, 'a no-op update keeps the resourceVersion');
+    const changed = await call('PUT', `${CM}/rv`, cm('rv', { a: '2' }, { resourceVersion: v1 }));
+    assert.notEqual(meta(changed).resourceVersion, v1);
+    const stale = await call('PUT', `${CM}/rv`, cm('rv', { a: '3' }, { resourceVersion: v1 }));
+    assert.equal(stale.status, 409);
+    assert.equal(stale.body.reason, 'Conflict');
+  });
+
+  it('binds a pod once: a second binding is refused', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+    assert.equal((await call('POST', '/api/v1/namespaces/default/pods', pod)).status, 201);
+    const binding = (node: string) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p' }, target: { kind: 'Node', name: node } });
+    const [a, b] = await Promise.all([
+      call('POST', '/api/v1/namespaces/default/pods/p/binding', binding('n1')),
+      call('POST', '/api/v1/namespaces/default/pods/p/binding', binding('n2')),
+    ]);
+    assert.deepEqual([a.status, b.status].sort(), [201, 409]);
+    const bound = await call('GET', '/api/v1/namespaces/default/pods/p');
+    const node = (bound.body.spec as { nodeName: string }).nodeName;
+    assert.ok(node === 'n1' || node === 'n2');
+    const byNode = await call('GET', `/api/v1/pods?fieldSelector=spec.nodeName%3D${node}`);
+    assert.deepEqual((byNode.body.items as { metadata: { name: string } }[]).map((p) => p.metadata.name), ['p']);
+  });
+
+  it('allocates distinct ClusterIPs and NodePorts, and refuses a taken one', async () => {
+    const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });
+    const a = await call('POST', '/api/v1/namespaces/default/services', svc('a', { type: 'NodePort' }));
+    const b = await call('POST', '/api/v1/namespaces/default/services', svc('b', {}));
+    assert.equal(a.status, 201);
+    const sa = a.body.spec as { clusterIP: string; ports: { nodePort: number; targetPort: number }[] };
+    const sb = b.body.spec as { clusterIP: string };
+    assert.match(sa.clusterIP, /^10\.(9[6-9]|10[0-9]|11[01])\./);
+    assert.notEqual(sa.clusterIP, sb.clusterIP);
+    assert.ok(sa.ports[0].nodePort >= 30000 && sa.ports[0].nodePort <= 32767);
+    assert.equal(sa.ports[0].targetPort, 80);
+    const taken = await call('POST', '/api/v1/namespaces/default/services', svc('c', { clusterIP: sb.clusterIP }));
+    assert.equal(taken.status, 422);
+  });
+
+  it('pages lists with limit and continue, all from one snapshot', async () => {
+    await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'paged' } });
+    for (let i = 0; i < 7; i++) await call('POST', '/api/v1/namespaces/paged/configmaps', cm(`p${i}`));
+    const names: string[] = [];
+    let cont = '';
+    let rv: string | undefined;
+    do {
+      const page = await call('GET', `/api/v1/namespaces/paged/configmaps?limit=3${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+      assert.equal(page.status, 200);
+      const m = page.body.metadata as { resourceVersion: string; continue?: string };
+      rv ??= m.resourceVersion;
+      assert.equal(m.resourceVersion, rv);
+      names.push(...(page.body.items as { metadata: { name: string } }[]).map((i) => i.metadata.name));
+      cont = m.continue ?? '';
+      if (names.length === 3) await call('POST', '/api/v1/namespaces/paged/configmaps', cm('p9-late'));
+    } while (cont);
+    assert.deepEqual(names, ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+    assert.equal((await call('GET', '/api/v1/namespaces/paged/configmaps?continue=garbage')).status, 400);
+  });
+
+  it('answers a too-new watch with 504 and streams a Table watch with columns on the first event', async () => {
+    const tooNew = await call('GET', `${CM}?watch=true&resourceVersion=99999999`);
+    assert.equal(tooNew.status, 504);
+    assert.deepEqual((tooNew.body.details as { causes: { reason: string }[] }).causes.map((c) => c.reason), ['ResourceVersionTooLarge']);
+    const table = await call('GET', `${CM}?watch=true&resourceVersion=0`, undefined, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    assert.equal(table.status, 200);
+    const ev = table.body as { type: string; object: { kind: string; columnDefinitions: unknown[]; rows: unknown[] } };
+    assert.equal(ev.type, 'ADDED');
+    assert.equal(ev.object.kind, 'Table');
+    assert.ok(ev.object.columnDefinitions.length > 0);
+    assert.equal(ev.object.rows.length, 1);
+  });
+});
