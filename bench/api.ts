@@ -37,6 +37,8 @@ export interface ApiBenchConfig {
   root: string;
   seconds: number;
   warmupSeconds: number;
+  /** Unmeasured load on DynamoDB Local before the first measurement. */
+  jvmWarmupSeconds: number;
   concurrency: number;
   listSize: number;
   startupRuns: number;
@@ -307,6 +309,15 @@ export async function runApiBench(cfg: ApiBenchConfig): Promise<ApiBenchResult> 
     probe.ignore(rawClient);
     const rawTables = await createTables(rawClient, 'bench-');
     const raw = new RawFloor(rawClient, rawTables);
+    // DynamoDB Local runs with -XX:TieredStopAtLevel=1 and starts cold: its first seconds are far
+    // slower than its steady state. Warm it (and this process's SDK paths) before measuring anything.
+    if (cfg.jvmWarmupSeconds > 0) {
+      log(`warming DynamoDB Local for ${cfg.jvmWarmupSeconds} s`);
+      const half = (cfg.jvmWarmupSeconds * 1000) / 2;
+      await closedLoop({ concurrency: C, warmupMs: 0, durationMs: half, op: (client, seq) => raw.transaction(`warm-${client}-${seq}`) });
+      const keys = raw.keys;
+      await closedLoop({ concurrency: C, warmupMs: 0, durationMs: half, op: () => raw.get(keys[Math.floor(Math.random() * keys.length)]) });
+    }
     for (const c of [1, C]) {
       phases[`rawTx${c}`] = await phase('raw TransactWriteItems', c, (client, seq) => raw.transaction(`raw-c${c}-${client}-${seq}`), false);
     }
@@ -492,7 +503,7 @@ export async function runApiBench(cfg: ApiBenchConfig): Promise<ApiBenchResult> 
   }
 
   return {
-    config: { seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds, concurrency: C, listSize: cfg.listSize, startupRuns: cfg.startupRuns },
+    config: { seconds: cfg.seconds, warmupSeconds: cfg.warmupSeconds, jvmWarmupSeconds: cfg.jvmWarmupSeconds, concurrency: C, listSize: cfg.listSize, startupRuns: cfg.startupRuns },
     dynamodbEndpointShared: true,
     rows,
     phases,

@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util';
 import { startLocalCluster } from '../lib/local/cluster.ts';
 import { LocalRuntimeError } from '../lib/local/errors.ts';
 
+// The SDK's notice about its future Node 22 requirement says nothing a cluster user can act on.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const USAGE = `usage:
   skiff start [--in-memory] [--data DIR] [--port N] [--nodes N] [--host ADDR]
       Runs a local cluster: DynamoDB Local, the SQS emulator and the API on https://127.0.0.1:6443.
