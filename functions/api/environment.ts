@@ -1,5 +1,6 @@
 /** Builds the API from a Lambda environment: tables by name, tokens, clients with SDK defaults. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createApi, type Api } from '../../lib/api/app.ts';
 import { adminEntry, tokenAuthenticator } from '../../lib/api/auth.ts';
 import { systemClock } from '../../lib/core/object.ts';
@@ -17,8 +18,18 @@ export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
   });
   return createApi({
     store,
-    auth: tokenAuthenticator([adminEntry(need('SKIFF_ADMIN_TOKEN'))]),
+    auth: tokenAuthenticator([adminEntry(await adminToken(env))]),
     clock: systemClock,
     maxWatchSeconds: Number(env.SKIFF_MAX_WATCH_SECONDS ?? 25),
   });
+}
+
+/** The admin token: from the stack's secret, or (tests, local tools) straight from the environment. */
+async function adminToken(env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.SKIFF_ADMIN_TOKEN) return env.SKIFF_ADMIN_TOKEN;
+  const arn = env.SKIFF_ADMIN_TOKEN_SECRET_ARN;
+  if (!arn) throw new Error('set SKIFF_ADMIN_TOKEN_SECRET_ARN (or SKIFF_ADMIN_TOKEN)');
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!out.SecretString) throw new Error(`secret ${arn} has no string value`);
+  return out.SecretString;
 }

@@ -20,7 +20,7 @@ import { admitCreate } from './admission.ts';
 import { comparable, deepCopy, randomSuffix, refOf, typeMeta } from './meta.ts';
 import { applyPatch, managerFromUserAgent, serverSideApply, updateManagedFields, withManagedFields } from './patch/index.ts';
 import type { PatchType } from './codec.ts';
-import { applyDefaults, generationChanged, validateObject, validateUpdate } from './schema/index.ts';
+import { applyDefaults, generationChanged, tracksGeneration, validateObject, validateUpdate } from './schema/index.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -124,7 +124,7 @@ export class Registry {
     meta.creationTimestamp = now;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
-    if (hasSpec(obj)) meta.generation = 1;
+    if (tracksGeneration(type)) meta.generation = 1;
     else delete meta.generation;
     resetStatusOnCreate(type, obj);
     const defaulted = applyDefaults(type, obj);
@@ -391,10 +391,6 @@ function gracePeriod(type: ResourceType, live: KubeObject, options: DeleteOption
 
 function pendingGrace(live: KubeObject): boolean {
   return live.metadata.deletionGracePeriodSeconds !== undefined && live.metadata.deletionGracePeriodSeconds > 0 && !!live.metadata.deletionTimestamp && Date.parse(live.metadata.deletionTimestamp) > Date.now();
-}
-
-function hasSpec(obj: KubeObject): boolean {
-  return obj.spec !== undefined && obj.kind !== 'Namespace' && obj.kind !== 'Node';
 }
 
 /** What kube's create strategies reset: status a client may not set at create. */

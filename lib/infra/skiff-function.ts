@@ -45,7 +45,8 @@ export class SkiffFunction extends NodejsFunction {
       handler: 'handler',
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      runtime: Runtime.NODEJS_20_X,
+      // Lambda deprecated nodejs20.x in 2026; the bundle targets ES2023 and runs unchanged on 22.
+      runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),

@@ -10,6 +10,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FunctionUrlAuthType, InvokeMode, StartingPosition, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -166,6 +167,15 @@ export class SkiffStack extends Stack {
     }
 
     const api = this.functions[API_FUNCTION_ID];
+    // The administrator's bearer token: generated once, read by the API at cold start.
+    const adminToken = new Secret(this, 'AdminToken', {
+      description: 'Skiff administrator bearer token (kubeconfig users[].user.token)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    adminToken.grantRead(api);
+    api.addEnvironment('SKIFF_ADMIN_TOKEN_SECRET_ARN', adminToken.secretArn);
+    new CfnOutput(this, 'AdminTokenSecretArn', { value: adminToken.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this> for the kubeconfig token' });
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `${prefix}api`,
       description: 'Skiff Kubernetes API',

@@ -121,7 +121,7 @@ describe('SkiffStack from the project topology', () => {
     const spec = topology.functions.find((f) => f.id === 'api');
     assert.ok(spec);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs20.x',
+      Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: spec.memoryMb,
@@ -184,6 +184,17 @@ describe('SkiffStack from the project topology', () => {
       InvokeMode: 'RESPONSE_STREAM',
       AuthType: 'NONE',
     });
+  });
+
+  it('generates the admin token as a KMS-encrypted secret the api function may read', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+      KmsKeyId: Match.anyValue(),
+    });
+    const fn = template.findResources('AWS::Lambda::Function');
+    const env = (fn[apiId].Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    assert.ok(env.SKIFF_ADMIN_TOKEN_SECRET_ARN, 'the api function is told where its token is');
+    template.hasOutput('AdminTokenSecretArn', {});
   });
 
   it('alarms on function errors', () => {
