@@ -55,8 +55,12 @@ export interface StreamSourceSpec {
 
 export interface FunctionSpec {
   id: string;
-  /** Module under `functions/` exporting `handler`. */
+  /** Module under `functions/` exporting the handler. */
   entry: string;
+  /** The exported handler's name (default `handler`). */
+  handler?: string;
+  /** Extra environment variables. */
+  environment?: Record<string, string>;
   memoryMb: number;
   timeoutSeconds: number;
   /** Tables it reads (RO) or writes (RW). */
@@ -107,7 +111,18 @@ export const topology: Topology = {
       memoryMb: 1024,
       timeoutSeconds: 29,
       tables: { objects: 'RW', log: 'RW', meta: 'RW' },
-      purpose: 'The Kubernetes REST API behind API Gateway HTTP API (and a streaming Function URL for watches).',
+      purpose: 'The Kubernetes REST API behind API Gateway HTTP API; watches end after 25 s and clients resume them.',
+      environment: { SKIFF_MAX_WATCH_SECONDS: '25' },
+    },
+    {
+      id: 'watch',
+      entry: 'api/handler.ts',
+      handler: 'streamHandler',
+      memoryMb: 512,
+      timeoutSeconds: 900,
+      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
+      purpose: 'The same API, streaming through a Lambda Function URL, for long watches (up to 14 minutes each).',
+      environment: { SKIFF_MAX_WATCH_SECONDS: '840' },
     },
   ],
 };

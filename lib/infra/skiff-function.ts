@@ -42,7 +42,7 @@ export class SkiffFunction extends NodejsFunction {
     });
     super(scope, id, {
       entry: join(projectRoot, 'functions', spec.entry),
-      handler: 'handler',
+      handler: spec.handler ?? 'handler',
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
       // Lambda deprecated nodejs20.x in 2026; the bundle targets ES2023 and runs unchanged on 22.
@@ -56,6 +56,7 @@ export class SkiffFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'skiff',
         NODE_OPTIONS: '--enable-source-maps',
+        ...spec.environment,
       },
       bundling: {
         format: OutputFormat.ESM,

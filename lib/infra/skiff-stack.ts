@@ -22,6 +22,7 @@ import { StackConfigError, TopologyError } from './errors.ts';
 
 /** The function behind the HTTP API and the streaming URL. */
 export const API_FUNCTION_ID = 'api';
+export const WATCH_FUNCTION_ID = 'watch';
 
 /** Context keys (`cdk synth -c skiff:deletionProtection=false`); stack props win over them. */
 export const CONTEXT = {
@@ -173,8 +174,11 @@ export class SkiffStack extends Stack {
       encryptionKey: this.key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    adminToken.grantRead(api);
-    api.addEnvironment('SKIFF_ADMIN_TOKEN_SECRET_ARN', adminToken.secretArn);
+    const watch = this.functions[WATCH_FUNCTION_ID];
+    for (const fn of watch ? [api, watch] : [api]) {
+      adminToken.grantRead(fn);
+      fn.addEnvironment('SKIFF_ADMIN_TOKEN_SECRET_ARN', adminToken.secretArn);
+    }
     new CfnOutput(this, 'AdminTokenSecretArn', { value: adminToken.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this> for the kubeconfig token' });
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `${prefix}api`,
@@ -184,8 +188,9 @@ export class SkiffStack extends Stack {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
       }),
     });
-    // API Gateway buffers responses, so watches are served from a streaming Function URL.
-    this.streamUrl = api.addFunctionUrl({
+    // API Gateway buffers responses and stops at 29 s, so long watches are served by the
+    // streaming entry point through a Function URL (the api function itself when there is none).
+    this.streamUrl = (watch ?? api).addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,
       invokeMode: InvokeMode.RESPONSE_STREAM,
     });

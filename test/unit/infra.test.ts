@@ -69,6 +69,7 @@ function actionsOf(template: Template, functionLogicalId: string): { actions: st
 describe('SkiffStack from the project topology', () => {
   const { stack, template } = synth();
   const apiId = logicalId(stack, stack.functions.api);
+  const watchId = logicalId(stack, stack.functions.watch);
 
   it('creates one table per topology table, with its key schema', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', topology.tables.length);
@@ -137,11 +138,14 @@ describe('SkiffStack from the project topology', () => {
       ['objects', 'log', 'meta'].map(tableEnvVar),
       ['SKIFF_TABLE_OBJECTS', 'SKIFF_TABLE_LOG', 'SKIFF_TABLE_META'],
     );
-    const [, fn] = only(template, 'AWS::Lambda::Function');
-    const vars = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    for (const spec of topology.tables) {
-      const tableId = logicalId(stack, stack.tables[spec.id]);
-      assert.deepEqual(vars[tableEnvVar(spec.id)], { Ref: tableId }, tableEnvVar(spec.id));
+    const fns = template.findResources('AWS::Lambda::Function');
+    assert.deepEqual(Object.keys(fns).sort(), [apiId, watchId].sort());
+    for (const fn of Object.values(fns)) {
+      const vars = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      for (const spec of topology.tables) {
+        const tableId = logicalId(stack, stack.tables[spec.id]);
+        assert.deepEqual(vars[tableEnvVar(spec.id)], { Ref: tableId }, tableEnvVar(spec.id));
+      }
     }
   });
 
@@ -178,9 +182,15 @@ describe('SkiffStack from the project topology', () => {
     });
   });
 
-  it('gives the api function a streaming Function URL for watches', () => {
+  it('serves long watches from the watch function, streaming through a Function URL', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    const watch = fns[watchId].Properties as { Handler: string; Timeout: number; Environment: { Variables: Record<string, string> } };
+    assert.equal(watch.Handler, 'index.streamHandler');
+    assert.equal(watch.Timeout, 900);
+    assert.equal(watch.Environment.Variables.SKIFF_MAX_WATCH_SECONDS, '840');
+    assert.equal((fns[apiId].Properties as { Environment: { Variables: Record<string, string> } }).Environment.Variables.SKIFF_MAX_WATCH_SECONDS, '25');
     template.hasResourceProperties('AWS::Lambda::Url', {
-      TargetFunctionArn: { 'Fn::GetAtt': [apiId, 'Arn'] },
+      TargetFunctionArn: { 'Fn::GetAtt': [watchId, 'Arn'] },
       InvokeMode: 'RESPONSE_STREAM',
       AuthType: 'NONE',
     });
@@ -342,8 +352,8 @@ describe('SkiffStack with queues', () => {
         Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqName, 'QueueName'] } }],
       });
     }
-    // 2 queue DLQs + 1 stream DLQ + 3 function error alarms.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    // 2 queue DLQs + 1 stream DLQ + 4 function error alarms (api, watch, deployment, router).
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 });
 
