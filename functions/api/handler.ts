@@ -21,18 +21,50 @@ export interface ResponseSink {
 export function createHttpHandler(getApi: () => Promise<Api>) {
   return middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const api = await getApi();
-    const res = await api(requestFromEvent(event));
+    const done = new AbortController();
+    const res = await api(requestFromEvent(event), done.signal);
     let body = res.body;
-    if (res.stream) {
-      const chunks: string[] = [];
-      for await (const chunk of res.stream) chunks.push(chunk);
-      body = chunks.join('');
-    }
+    if (res.stream) body = await longPoll(res.stream, LONG_POLL_LINGER_MS, () => done.abort());
     const headers = { ...res.headers };
     delete headers['transfer-encoding'];
     if (Buffer.isBuffer(body)) return { statusCode: res.statusCode, headers, body: body.toString('base64'), isBase64Encoded: true };
     return { statusCode: res.statusCode, headers, body: body ?? '' };
   });
+}
+
+/** How long a buffered watch waits for more events after its first one before answering. */
+const LONG_POLL_LINGER_MS = 200;
+
+/**
+ * A watch behind a buffering proxy becomes a long poll: it answers soon after its first event
+ * (or at its timeout with none), and the client resumes from the last resourceVersion it saw.
+ * Bookmarks alone do not end the poll.
+ */
+export async function longPoll(stream: AsyncIterable<string>, lingerMs: number, stop: () => void): Promise<string> {
+  const it = stream[Symbol.asyncIterator]();
+  const chunks: string[] = [];
+  let deadline: number | undefined;
+  try {
+    for (;;) {
+      const next = it.next();
+      const step =
+        deadline === undefined
+          ? await next
+          : await Promise.race([next, new Promise<undefined>((ok) => setTimeout(() => ok(undefined), Math.max(0, deadline! - Date.now())))]);
+      if (step === undefined) {
+        next.catch(() => {});
+        break;
+      }
+      if (step.done) break;
+      chunks.push(step.value);
+      if (deadline === undefined && !step.value.startsWith('{"type":"BOOKMARK"')) deadline = Date.now() + lingerMs;
+    }
+  } finally {
+    // End the watch itself first: a generator's return() waits for its pending step.
+    stop();
+    await it.return?.();
+  }
+  return chunks.join('');
 }
 
 /** Serves one request into a sink, streaming watch events as they come. */
@@ -48,13 +80,21 @@ export async function handleStreaming(api: Api, event: APIGatewayProxyEventV2, s
 }
 
 let cached: Promise<Api> | undefined;
-const fromEnv = () => (cached ??= apiFromEnvironment(process.env));
+const fromEnv = () => {
+  // A failed start (say, Secrets Manager unreachable) is retried by the next request, not kept.
+  cached ??= apiFromEnvironment(process.env).catch((err: unknown) => {
+    cached = undefined;
+    throw err;
+  });
+  return cached;
+};
 
 export const handler = createHttpHandler(fromEnv);
 
 interface LambdaResponseStream {
   write(chunk: string | Buffer): void;
   end(): void;
+  on?(event: 'close' | 'error', listener: () => void): void;
 }
 interface LambdaStreamingGlobal {
   streamifyResponse(fn: (event: APIGatewayProxyEventV2, stream: LambdaResponseStream) => Promise<void>): unknown;
@@ -66,11 +106,16 @@ const lambda = (globalThis as { awslambda?: LambdaStreamingGlobal }).awslambda;
 /** The Function URL handler (only defined inside the Lambda runtime, which provides `awslambda`). */
 export const streamHandler = typeof lambda?.streamifyResponse !== 'function' ? undefined : lambda.streamifyResponse(async (event, responseStream) => {
   let out: LambdaResponseStream = responseStream;
+  // A client that goes away must end its watch, or it would poll until the function times out.
+  const gone = new AbortController();
+  responseStream.on?.('close', () => gone.abort());
+  responseStream.on?.('error', () => gone.abort());
   await handleStreaming(await fromEnv(), event, {
     start(statusCode, headers) {
-      out = lambda.HttpResponseStream.from(responseStream, { statusCode, headers });
+      const { 'transfer-encoding': _chunked, ...rest } = headers;
+      out = lambda.HttpResponseStream.from(responseStream, { statusCode, headers: rest });
     },
     write: (chunk) => out.write(chunk),
     end: () => out.end(),
-  });
+  }, gone.signal);
 });

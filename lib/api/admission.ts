@@ -46,6 +46,44 @@ export async function admitCreate(input: AdmissionInput): Promise<void> {
   if (input.type.kind === 'Service') await allocateService(input);
 }
 
+/**
+ * Admission on update. Services keep what was allocated to them when a client's update leaves it
+ * out (`kubectl replace`, `helm upgrade --force`), drop fields their new type does not have, and get
+ * node ports when they become NodePort or LoadBalancer.
+ */
+export async function admitUpdate(input: AdmissionInput & { live: KubeObject }): Promise<void> {
+  if (input.type.kind !== 'Service') return;
+  keepServiceAllocations(input.live, input.object);
+  await allocateService(input);
+}
+
+/** kube's patchAllocatedValues and dropTypeDependentFields, for a Service update. Pure. */
+export function keepServiceAllocations(live: KubeObject, next: KubeObject): void {
+  const old = (live.spec ?? {}) as ServiceSpec & { healthCheckNodePort?: number };
+  const spec = (next.spec ?? {}) as ServiceSpec & { healthCheckNodePort?: number; externalTrafficPolicy?: string; externalName?: string };
+  const type = spec.type ?? 'ClusterIP';
+  if (type === 'ExternalName') {
+    delete spec.clusterIP;
+    delete spec.clusterIPs;
+  } else if (!spec.clusterIP && old.clusterIP && (old.type ?? 'ClusterIP') !== 'ExternalName') {
+    spec.clusterIP = old.clusterIP;
+    if (old.clusterIPs) spec.clusterIPs = [...old.clusterIPs];
+  }
+  const exposed = type === 'NodePort' || type === 'LoadBalancer';
+  for (const p of (spec.ports ?? []) as (ServicePort & { protocol?: string })[]) {
+    if (!exposed) {
+      delete p.nodePort;
+      continue;
+    }
+    if (p.nodePort) continue;
+    const was = ((old.ports ?? []) as (ServicePort & { protocol?: string })[]).find((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+    if (was?.nodePort) p.nodePort = was.nodePort;
+  }
+  if (!exposed) delete spec.externalTrafficPolicy;
+  if (type !== 'LoadBalancer') delete spec.healthCheckNodePort;
+  next.spec = spec;
+}
+
 async function allocateService({ object, store }: AdmissionInput): Promise<void> {
   const spec = (object.spec ?? {}) as ServiceSpec;
   const type = spec.type ?? 'ClusterIP';

@@ -60,6 +60,9 @@ interface ResourceRoute {
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
+/** Kinds whose immediate delete answers with the deleted object; the rest answer a Status. */
+const RETURNS_DELETED_OBJECT = new Set(['Pod', 'Namespace', 'Service', 'Node']);
+
 export function createApi(opts: ApiOptions): Api {
   const registry = new Registry({ store: opts.store, clock: opts.clock });
   const log = opts.log ?? (() => {});
@@ -154,6 +157,7 @@ export function createApi(opts: ApiOptions): Api {
         return objectResponse(req, 201, result.object, result.warnings);
       }
       case 'DELETE': {
+        if (r.type.namespaced && r.namespace === undefined) throw new MethodNotAllowedError(`DELETE is not supported on the cluster-wide ${r.type.resource} collection; name a namespace`);
         const options = deleteOptions(req);
         const { predicate } = selectorPredicate({ labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }, r.type);
         const found = await opts.store.list(r.type, { namespace: r.namespace, filter: predicate });
@@ -221,6 +225,7 @@ export function createApi(opts: ApiOptions): Api {
     const timeout = Math.min(Number(q.get('timeoutSeconds') ?? Infinity) || Infinity, opts.maxWatchSeconds ?? 1800);
     const stop = new AbortController();
     const onAbort = () => stop.abort();
+    if (signal.aborted) stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => stop.abort(), timeout * 1000);
     let started!: () => void;
@@ -327,7 +332,12 @@ export function createApi(opts: ApiOptions): Api {
         if (sub) throw new MethodNotAllowedError(`DELETE is not supported on ${type.resource}/${sub}`);
         const options = deleteOptions(req);
         const result = await registry.delete(type, namespace, n, options, writeOptions(req, { ...ctx, verb: 'delete' }));
-        return objectResponse(req, result.pending ? 202 : 200, result.object);
+        // kube answers 202 only when a cascading delete is still pending; otherwise 200.
+        const code = result.pending && options.orphanDependents === false ? 202 : 200;
+        if (!result.pending && !RETURNS_DELETED_OBJECT.has(type.kind)) {
+          return json(code, { ...successStatus(code), details: { name: n, group: type.group || undefined, kind: type.resource, uid: result.object.metadata.uid } });
+        }
+        return objectResponse(req, code, result.object);
       }
       default:
         throw new MethodNotAllowedError(`${req.method} is not supported on ${type.resource}`);
@@ -340,11 +350,12 @@ export function createApi(opts: ApiOptions): Api {
     if (!Array.isArray(finalizers) || finalizers.some((f) => typeof f !== 'string')) {
       throw new BadRequestError('spec.finalizers must be a list of strings');
     }
-    return registry.mutate(type, undefined, name, wopts, undefined, (live) => {
+    const rv = (body as { metadata?: { resourceVersion?: unknown } })?.metadata?.resourceVersion;
+    return registry.mutate(type, undefined, name, wopts, typeof rv === 'string' && rv ? rv : undefined, (live) => {
       if (!live) throw new NotFoundError(refOf(type, name));
       const next = structuredClone(live);
       next.spec = { ...((next.spec as object) ?? {}), finalizers };
-      return { update: next };
+      return { update: registry.recordUpdate(type, live, next, wopts, 'finalize') };
     });
   }
 
@@ -398,7 +409,7 @@ export function createApi(opts: ApiOptions): Api {
       const next = structuredClone(live);
       next.spec = { ...((next.spec as object) ?? {}), replicas };
       if ((live.metadata.generation ?? 0) > 0 && (live.spec as { replicas?: number })?.replicas !== replicas) next.metadata.generation = (live.metadata.generation ?? 0) + 1;
-      return { update: next };
+      return { update: registry.recordUpdate(type, live, next, wopts, 'scale') };
     });
     return json(200, toScale(result.object));
   }
@@ -411,7 +422,8 @@ export function createApi(opts: ApiOptions): Api {
     if (!node) {
       throw new ApiError(422, 'Invalid', `Binding "${name}" is invalid: target.name: Required value`, { name, kind: 'Binding', causes: [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }] });
     }
-    await registry.mutate(r.type, r.namespace, name, writeOptions(req, { ...ctx, verb: 'create' }), undefined, (live) => {
+    const bopts = writeOptions(req, { ...ctx, verb: 'create' });
+    await registry.mutate(r.type, r.namespace, name, bopts, undefined, (live) => {
       if (!live) throw new NotFoundError(refOf(r.type, name));
       if (body.metadata?.uid && body.metadata.uid !== live.metadata.uid) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": the UID in the precondition (${body.metadata.uid}) does not match the UID in record (${live.metadata.uid}). The object might have been deleted and then recreated`);
       const spec = (live.spec ?? {}) as { nodeName?: string };
@@ -423,7 +435,7 @@ export function createApi(opts: ApiOptions): Api {
       const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date(opts.clock()).toISOString().replace(/\.\d{3}Z$/, 'Z') } as never);
       next.status = { ...status, conditions };
-      return { update: next };
+      return { update: registry.recordUpdate(r.type, live, next, bopts, 'binding') };
     });
     return json(201, successStatus(201));
   }
@@ -432,7 +444,7 @@ export function createApi(opts: ApiOptions): Api {
     if (req.method !== 'POST') throw new MethodNotAllowedError('only POST is supported on pods/eviction');
     const body = decodeObjectBody(req.headers['content-type'], req.body) as { deleteOptions?: DeleteOptions & { dryRun?: string[] } };
     const options: DeleteOptions = { ...(body?.deleteOptions ?? {}) };
-    const dryRun = (body?.deleteOptions?.dryRun ?? []).includes('All') || req.query.getAll('dryRun').includes('All');
+    const dryRun = checkDryRun(body?.deleteOptions?.dryRun) || req.query.getAll('dryRun').includes('All');
     await registry.delete(r.type, r.namespace, r.name!, options, { ...writeOptions(req, { ...ctx, verb: 'create' }), dryRun });
     return json(201, successStatus(201));
   }
@@ -447,7 +459,7 @@ export function createApi(opts: ApiOptions): Api {
 
   function objectResponse(req: ApiRequest, code: number, obj: KubeObject, warnings: string[] = []): ApiResponse {
     const headers: Record<string, string> = {};
-    if (warnings.length) headers['warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+    if (warnings.length) headers['warning'] = warnings.map(warningHeader).join(', ');
     const rep: Representation = negotiate(req.headers['accept']);
     const r = findByKind(obj.apiVersion, obj.kind);
     if (rep === 'table' && r) return json(code, toTable(r, [obj], { now: opts.clock(), includeObject: includeObject(req) }), headers);
@@ -456,13 +468,20 @@ export function createApi(opts: ApiOptions): Api {
   }
 }
 
+/** One RFC 7234 warning: header values must stay ASCII without line breaks. */
+function warningHeader(text: string): string {
+  const ascii = JSON.stringify(text.replace(/[\r\n]+/g, ' ')).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `299 - ${ascii}`;
+}
+
 function includeObject(req: ApiRequest): 'None' | 'Metadata' | 'Object' {
   const v = req.query.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
+/** Go's strconv.ParseBool, which kube-apiserver uses for boolean query parameters. */
 function isTrue(v: string | null | undefined): boolean {
-  return v === 'true' || v === '1';
+  return v === '1' || v === 't' || v === 'T' || v === 'true' || v === 'TRUE' || v === 'True';
 }
 
 function requireMethod(req: ApiRequest, method: string): void {
@@ -486,6 +505,15 @@ function writeOptions(req: ApiRequest, ctx: RequestContext): WriteOptions {
   return { ...ctx, dryRun: dryRun.includes('All'), fieldManager, fieldValidation: fv as FieldValidation };
 }
 
+/** DeleteOptions.dryRun: absent, or a list whose only allowed value is "All". */
+function checkDryRun(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (!Array.isArray(value) || value.some((v) => v !== 'All')) {
+    throw new BadRequestError(`dryRun: Unsupported value: ${JSON.stringify(value)}: supported values: "All"`);
+  }
+  return value.length > 0;
+}
+
 function deleteOptions(req: ApiRequest): DeleteOptions {
   const q = req.query;
   let body: Record<string, unknown> = {};
@@ -501,8 +529,8 @@ function deleteOptions(req: ApiRequest): DeleteOptions {
   const grace = q.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
   const g = grace === undefined || grace === null ? undefined : Number(grace);
   if (g !== undefined && (!Number.isInteger(g) || g < 0)) throw new BadRequestError(`gracePeriodSeconds: Invalid value: ${String(grace)}: must be a non-negative integer`);
-  const dryRun = (body.dryRun as string[] | undefined) ?? [];
-  if (dryRun.includes('All')) req.query.append('dryRun', 'All');
+  const dryRun = checkDryRun(body.dryRun);
+  if (dryRun && !req.query.getAll('dryRun').includes('All')) req.query.append('dryRun', 'All');
   return {
     preconditions: body.preconditions as DeleteOptions['preconditions'],
     propagationPolicy: policy as DeleteOptions['propagationPolicy'],

@@ -10,13 +10,14 @@ import {
   ApiError,
   BadRequestError,
   ConflictError,
+  ForbiddenError,
   InvalidError,
   NotFoundError,
 } from '../core/errors.ts';
 import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
 import { apiVersionOf, findByResource, type ResourceType } from '../core/resources.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { admitCreate } from './admission.ts';
+import { admitCreate, admitUpdate, keepServiceAllocations } from './admission.ts';
 import { comparable, deepCopy, randomSuffix, refOf, typeMeta } from './meta.ts';
 import { applyPatch, managerFromUserAgent, serverSideApply, updateManagedFields, withManagedFields } from './patch/index.ts';
 import type { PatchType } from './codec.ts';
@@ -70,10 +71,16 @@ function backoff(attempt: number): Promise<void> {
 
 const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
 
+/** A generated name is the prefix cut to 58 characters plus 5 random ones: a 63-character label. */
+const MAX_GENERATE_NAME_PREFIX = 58;
+
+/** Namespaces kube-apiserver refuses to delete. */
+const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
 const STATUS_KINDS_WITH_SUBRESOURCE = (type: ResourceType) => type.subresources.some((s) => s.name === 'status');
 
 /** Kinds kube lets PUT create when the object is missing. */
-const CREATE_ON_UPDATE = new Set(['Endpoints', 'Lease', 'Event', 'Node']);
+const CREATE_ON_UPDATE = new Set(['Endpoints', 'Lease', 'Event']);
 
 export class Registry {
   readonly store: ObjectStore;
@@ -96,15 +103,26 @@ export class Registry {
 
   async create(type: ResourceType, body: unknown, namespace: string | undefined, opts: WriteOptions): Promise<WriteResult> {
     checkTypeMeta(type, body);
-    const { object, warnings } = validateObject(type, withNamespace(type, body, namespace), { fieldValidation: opts.fieldValidation ?? 'Strict' });
-    const prepared = this.prepareCreate(type, object, opts);
-    await admitCreate({ type, object: prepared, store: this.store, clock: this.clock });
-    if (opts.dryRun) {
-      await this.checkCreatable(type, prepared);
-      return { object: prepared, warnings, created: true };
+    for (let attempt = 0; ; attempt++) {
+      const input = withNamespace(type, body, namespace);
+      const meta = input.metadata;
+      // kube generates the name before validating it, and retries a generated name that collides.
+      const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
+      if (generated) meta.name = `${(meta.generateName as string).slice(0, MAX_GENERATE_NAME_PREFIX)}${randomSuffix()}`;
+      const { object, warnings } = validateObject(type, input, { fieldValidation: opts.fieldValidation ?? 'Strict' });
+      const prepared = this.prepareCreate(type, object, opts);
+      await admitCreate({ type, object: prepared, store: this.store, clock: this.clock });
+      try {
+        if (opts.dryRun) {
+          await this.checkCreatable(type, prepared);
+          return { object: prepared, warnings, created: true };
+        }
+        return { object: await this.store.create(type, prepared, opts), warnings, created: true };
+      } catch (err) {
+        if (generated && err instanceof ApiError && err.reason === 'AlreadyExists' && attempt < 3) continue;
+        throw err;
+      }
     }
-    const stored = await this.store.create(type, prepared, opts);
-    return { object: stored, warnings, created: true };
   }
 
   private prepareCreate(type: ResourceType, input: KubeObject, opts: WriteOptions): KubeObject {
@@ -117,7 +135,7 @@ export class Registry {
       if (!meta.generateName) {
         throw new InvalidError(refOf(type, ''), [{ field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required' }]);
       }
-      meta.name = `${meta.generateName}${randomSuffix()}`.slice(0, 253);
+      meta.name = `${meta.generateName.slice(0, MAX_GENERATE_NAME_PREFIX)}${randomSuffix()}`;
     }
     const now = this.now();
     meta.uid = randomUUID();
@@ -141,6 +159,9 @@ export class Registry {
     if (type.namespaced) {
       const ns = await this.store.get(NAMESPACES, undefined, obj.metadata.namespace!);
       if (!ns) throw new NotFoundError({ group: '', resource: 'namespaces', name: obj.metadata.namespace });
+      if (ns.metadata.deletionTimestamp) {
+        throw new ForbiddenError(`${type.resource} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns.metadata.name} because it is being terminated`, { name: obj.metadata.name, kind: type.resource });
+      }
     }
   }
 
@@ -150,9 +171,13 @@ export class Registry {
     checkTypeMeta(type, body);
     const input = withNamespace(type, body, namespace);
     checkName(type, input, name);
-    const { object, warnings } = validateObject(type, input, { fieldValidation: opts.fieldValidation ?? 'Strict' });
-    const precondition = object.metadata.resourceVersion;
+    const precondition = typeof input.metadata.resourceVersion === 'string' && input.metadata.resourceVersion ? input.metadata.resourceVersion : undefined;
+    const warnings: string[] = [];
     return this.mutate(type, namespace, name, opts, precondition, (live) => {
+      const body = deepCopy(input);
+      if (live && type.kind === 'Service') keepServiceAllocations(live, body);
+      const { object, warnings: w } = validateObject(type, body, { fieldValidation: opts.fieldValidation ?? 'Strict' });
+      warnings.splice(0, warnings.length, ...w);
       if (!live) {
         if (opts.subresource || !CREATE_ON_UPDATE.has(type.kind)) throw new NotFoundError(refOf(type, name));
         return { create: this.prepareCreate(type, { ...object, metadata: { ...object.metadata, resourceVersion: undefined } }, opts) };
@@ -188,6 +213,7 @@ export class Registry {
       if (patchType === 'application/apply-patch+yaml') {
         const applied = withNamespace(type, patch, namespace);
         const merged = serverSideApply({ live, applied, manager: opts.fieldManager!, force: !!opts.force, apiVersion: apiVersionOf(type), kind: type.kind, time, subresource: opts.subresource });
+        if (live && type.kind === 'Service') keepServiceAllocations(live, merged);
         const { object, warnings: w } = validateObject(type, merged, { fieldValidation: opts.fieldValidation ?? 'Strict' });
         warnings.splice(0, warnings.length, ...w);
         if (!live) {
@@ -203,6 +229,10 @@ export class Registry {
       const patched = applyPatch(patchType, stripForPatch(live), patch, { kind: type.kind, apiVersion: apiVersionOf(type) });
       if (patched.metadata && !patched.metadata.resourceVersion) patched.metadata.resourceVersion = live.metadata.resourceVersion;
       checkTypeMeta(type, patched);
+      if (patched.metadata?.name !== live.metadata.name || (patched.metadata?.namespace ?? undefined) !== (live.metadata.namespace ?? undefined)) {
+        throw new BadRequestError('a patch may not change metadata.name or metadata.namespace');
+      }
+      if (type.kind === 'Service') keepServiceAllocations(live, patched);
       const { object, warnings: w } = validateObject(type, patched, { fieldValidation: opts.fieldValidation ?? 'Strict' });
       warnings.splice(0, warnings.length, ...w);
       return { update: this.prepareUpdate(type, live, object, opts, opts.subresource) };
@@ -235,9 +265,10 @@ export class Registry {
           return { object: await this.store.create(type, next.create, opts), warnings, created: true };
         }
         const updated = next.update!;
+        await admitUpdate({ type, object: updated, live: live!, store: this.store, clock: this.clock });
         if (isDeepStrictEqual(comparable(updated), comparable(live!))) return { object: live!, warnings };
         if (opts.dryRun) return { object: updated, warnings };
-        if (updated.metadata.deletionTimestamp && !(updated.metadata.finalizers?.length) && !pendingGrace(live!)) {
+        if (shouldDeleteDuringUpdate(type, live!, updated)) {
           return { object: await this.store.delete(type, updated, opts), warnings };
         }
         return { object: await this.store.update(type, updated, opts), warnings };
@@ -291,6 +322,12 @@ export class Registry {
         delete meta.deletionTimestamp;
         delete meta.deletionGracePeriodSeconds;
       }
+      if (type.kind === 'Namespace') {
+        // Only the finalize subresource may change a namespace's spec.finalizers.
+        const finalizers = (live.spec as { finalizers?: string[] } | undefined)?.finalizers;
+        next.spec = { ...((next.spec as object) ?? {}), ...(finalizers ? { finalizers: [...finalizers] } : {}) };
+        if (!finalizers) delete (next.spec as { finalizers?: string[] }).finalizers;
+      }
       if (STATUS_KINDS_WITH_SUBRESOURCE(type)) {
         if ('status' in live) next.status = deepCopy(live.status);
         else delete next.status;
@@ -310,9 +347,20 @@ export class Registry {
     );
   }
 
+  /** `next` with managedFields recording this write, for writes built outside prepareUpdate (scale, finalize, binding). */
+  recordUpdate(type: ResourceType, live: KubeObject, next: KubeObject, opts: WriteOptions, subresource?: string): KubeObject {
+    return withManagedFields(
+      next,
+      updateManagedFields({ live, updated: next, manager: managerOf(opts), operation: 'Update', apiVersion: apiVersionOf(type), subresource, time: this.now() }),
+    );
+  }
+
   // ---------------------------------------------------------------- delete
 
   async delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions, opts: WriteOptions): Promise<DeleteResult> {
+    if (type.kind === 'Namespace' && UNDELETABLE_NAMESPACES.has(name)) {
+      throw new ForbiddenError(`namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+    }
     for (let attempt = 0; ; attempt++) {
       const live = await this.get(type, namespace, name);
       const pre = options.preconditions;
@@ -348,20 +396,21 @@ export class Registry {
     if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
     if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
     const grace = gracePeriod(type, live, options);
-    const namespaceFinalizers = type.kind === 'Namespace' ? (((live.spec as { finalizers?: string[] } | undefined)?.finalizers) ?? []) : [];
-    if (!finalizers.length && !grace && !namespaceFinalizers.length && !live.metadata.deletionTimestamp) return undefined;
-    if (live.metadata.deletionTimestamp && !finalizers.length && !namespaceFinalizers.length && !grace) return undefined;
+    const held = finalizers.length > 0 || namespaceFinalizers(type, live).length > 0;
     const next = deepCopy(live);
     const now = this.clock();
-    if (!next.metadata.deletionTimestamp) {
+    if (!live.metadata.deletionTimestamp) {
+      if (!held && !(grace && grace > 0)) return undefined;
       next.metadata.deletionTimestamp = iso(new Date(now.getTime() + (grace ?? 0) * 1000));
       if (grace !== undefined) next.metadata.deletionGracePeriodSeconds = grace;
       if (next.metadata.generation !== undefined) next.metadata.generation += 1;
-    } else if (grace !== undefined && (next.metadata.deletionGracePeriodSeconds ?? Infinity) > grace) {
-      // A shorter grace period than the pending one brings the deletion forward, as kube allows.
+    } else if (grace !== undefined && (live.metadata.deletionGracePeriodSeconds ?? Infinity) > grace) {
+      // A shorter grace period than the pending one (e.g. --force --grace-period=0) brings the
+      // deletion forward, as kube allows.
       next.metadata.deletionTimestamp = iso(new Date(now.getTime() + grace * 1000));
       next.metadata.deletionGracePeriodSeconds = grace;
     }
+    if (!held && !(next.metadata.deletionGracePeriodSeconds ?? 0)) return undefined;
     if (finalizers.length) next.metadata.finalizers = finalizers;
     if (type.kind === 'Namespace') next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
     return next;
@@ -378,19 +427,33 @@ function iso(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Pods on a node are deleted gracefully: the node's agent finishes the delete. */
+/**
+ * Pods on a node are deleted gracefully: the node's agent stops them, then deletes with grace 0.
+ * Undefined for everything else (deleted at once unless finalizers hold them).
+ */
 function gracePeriod(type: ResourceType, live: KubeObject, options: DeleteOptions): number | undefined {
   if (type.kind !== 'Pod') return undefined;
   const spec = live.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
   const status = live.status as { phase?: string } | undefined;
   if (!spec?.nodeName) return undefined;
   if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return undefined;
-  const grace = options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
-  return grace > 0 ? grace : undefined;
+  return options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
 }
 
-function pendingGrace(live: KubeObject): boolean {
-  return live.metadata.deletionGracePeriodSeconds !== undefined && live.metadata.deletionGracePeriodSeconds > 0 && !!live.metadata.deletionTimestamp && Date.parse(live.metadata.deletionTimestamp) > Date.now();
+/**
+ * kube's rule for an update that completes a pending deletion: the object was already being
+ * deleted, its graceful period (if any) is over, and the update leaves no finalizers (for
+ * namespaces, neither metadata nor spec finalizers).
+ */
+function shouldDeleteDuringUpdate(type: ResourceType, live: KubeObject, updated: KubeObject): boolean {
+  if (!live.metadata.deletionTimestamp) return false;
+  if (live.metadata.deletionGracePeriodSeconds) return false;
+  if (updated.metadata.finalizers?.length) return false;
+  return namespaceFinalizers(type, updated).length === 0;
+}
+
+function namespaceFinalizers(type: ResourceType, obj: KubeObject): string[] {
+  return type.kind === 'Namespace' ? ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
 }
 
 /** What kube's create strategies reset: status a client may not set at create. */

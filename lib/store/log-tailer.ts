@@ -93,7 +93,14 @@ export class LogTailer {
    * filled. Lists are served at it.
    */
   async snapshot(timeoutMs: number): Promise<number> {
-    const meta = await this.#io.readMeta(this.typeKey);
+    let meta = await this.#io.readMeta(this.typeKey);
+    if (meta.counter === 0) {
+      // A type nothing was ever written to would list at "0", which clients read as "any version"
+      // (and client-go's RetryWatcher refuses): settle number 1 with a filler once, and list there.
+      const rev = await this.#io.takeNumber(this.typeKey);
+      await this.#io.putFiller(this.typeKey, rev);
+      meta = await this.#io.readMeta(this.typeKey);
+    }
     this.#learn(meta.counter, meta.hint);
     if (this.#wm >= meta.counter) return meta.counter;
     await this.waitFor(meta.counter, timeoutMs);

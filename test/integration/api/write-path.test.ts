@@ -102,6 +102,7 @@ describe('write path', () => {
     assert.equal((patched.body.data as Record<string, string>).a, 'changed');
     const deleted = await call('DELETE', `${CM}/dry?dryRun=All`);
     assert.equal(deleted.status, 200);
+    assert.equal(deleted.body.kind, 'Status');
     const after = await call('GET', `${CM}/dry`);
     assert.deepEqual(after.body, before.body);
     assert.equal((await call('POST', `${CM}?dryRun=Some`, cm('x'))).status, 400);
@@ -110,7 +111,7 @@ describe('write path', () => {
   it('deletion with finalizers sets deletionTimestamp; removing the last finalizer completes it', async () => {
     await call('POST', CM, cm('held', { a: '1' }, { finalizers: ['example.com/hold'] }));
     const del = await call('DELETE', `${CM}/held`);
-    assert.equal(del.status, 202);
+    assert.equal(del.status, 200);
     assert.ok(meta(del).deletionTimestamp);
     const still = await call('GET', `${CM}/held`);
     assert.equal(still.status, 200);
@@ -125,7 +126,7 @@ describe('write path', () => {
   it('Foreground and Orphan propagation add their finalizers', async () => {
     await call('POST', CM, cm('fg'));
     const fg = await call('DELETE', `${CM}/fg`, { propagationPolicy: 'Foreground' });
-    assert.equal(fg.status, 202);
+    assert.equal(fg.status, 200);
     assert.deepEqual(meta(fg).finalizers, ['foregroundDeletion']);
     await call('POST', CM, cm('orphan'));
     const orphan = await call('DELETE', `${CM}/orphan?propagationPolicy=Orphan`);
@@ -266,5 +267,105 @@ describe('write path', () => {
     assert.equal(ev.object.kind, 'Table');
     assert.ok(ev.object.columnDefinitions.length > 0);
     assert.equal(ev.object.rows.length, 1);
+  });
+
+  it('a write to a terminating namespace does not complete its deletion; only /finalize may change spec.finalizers', async () => {
+    await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ending' } });
+    await call('POST', '/api/v1/namespaces/ending/configmaps', cm('inside'));
+    const del = await call('DELETE', '/api/v1/namespaces/ending');
+    assert.equal(del.status, 200);
+    assert.equal((del.body.status as { phase: string }).phase, 'Terminating');
+    const labelled = await call('PATCH', '/api/v1/namespaces/ending', { metadata: { labels: { a: 'b' } }, spec: { finalizers: [] } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(labelled.status, 200);
+    assert.deepEqual((labelled.body.spec as { finalizers: string[] }).finalizers, ['kubernetes'], 'a plain patch cannot drop spec.finalizers');
+    const status = await call('PATCH', '/api/v1/namespaces/ending/status', { status: { conditions: [{ type: 'NamespaceContentRemaining', status: 'True' }] } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(status.status, 200);
+    assert.equal((await call('GET', '/api/v1/namespaces/ending')).status, 200, 'still there, still Terminating');
+    const created = await call('POST', '/api/v1/namespaces/ending/configmaps?dryRun=All', cm('late'));
+    assert.equal(created.status, 403);
+    const finalized = await call('PUT', '/api/v1/namespaces/ending/finalize', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ending' }, spec: { finalizers: [] } });
+    assert.equal(finalized.status, 200);
+    assert.equal((await call('GET', '/api/v1/namespaces/ending')).status, 404);
+  });
+
+  it('refuses to delete the system namespaces', async () => {
+    for (const ns of ['default', 'kube-system', 'kube-public']) {
+      const res = await call('DELETE', `/api/v1/namespaces/${ns}?dryRun=All`);
+      assert.equal(res.status, 403, ns);
+      assert.match(String(res.body.message), /may not be deleted/);
+    }
+  });
+
+  it('keeps a Service\'s ClusterIP and NodePorts across replace, and follows type changes', async () => {
+    const base = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kept' }, spec: { type: 'NodePort', selector: { app: 'kept' }, ports: [{ port: 80 }] } };
+    const created = await call('POST', '/api/v1/namespaces/default/services', base);
+    const spec = created.body.spec as { clusterIP: string; ports: { nodePort: number }[] };
+    const replaced = await call('PUT', '/api/v1/namespaces/default/services/kept', base);
+    assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
+    const rs = replaced.body.spec as { clusterIP: string; ports: { nodePort: number }[] };
+    assert.equal(rs.clusterIP, spec.clusterIP);
+    assert.equal(rs.ports[0].nodePort, spec.ports[0].nodePort);
+    const toClusterIP = await call('PATCH', '/api/v1/namespaces/default/services/kept', { spec: { type: 'ClusterIP' } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(toClusterIP.status, 200, JSON.stringify(toClusterIP.body));
+    assert.equal((toClusterIP.body.spec as { ports: { nodePort?: number }[] }).ports[0].nodePort, undefined);
+    const back = await call('PATCH', '/api/v1/namespaces/default/services/kept', { spec: { type: 'NodePort' } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    const port = (back.body.spec as { ports: { nodePort: number }[] }).ports[0].nodePort;
+    assert.ok(port >= 30000 && port <= 32767, `a node port is allocated: ${port}`);
+  });
+
+  it('cuts a long generateName and validates the generated name', async () => {
+    const prefix = 'g'.repeat(70);
+    const res = await call('POST', CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: prefix }, data: {} });
+    assert.equal(res.status, 201);
+    const name = (res.body.metadata as { name: string }).name;
+    assert.equal(name.length, 63);
+    assert.ok(name.startsWith('g'.repeat(58)));
+  });
+
+  it('a force delete with grace 0 completes a pending graceful delete once finalizers are gone', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'slow', finalizers: ['example.com/x'] }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 600, containers: [{ name: 'c', image: 'i' }] } };
+    assert.equal((await call('POST', '/api/v1/namespaces/default/pods', pod)).status, 201);
+    const graceful = await call('DELETE', '/api/v1/namespaces/default/pods/slow');
+    assert.equal(meta(graceful).deletionTimestamp !== undefined, true);
+    assert.equal((graceful.body.metadata as { deletionGracePeriodSeconds: number }).deletionGracePeriodSeconds, 600);
+    const forced = await call('DELETE', '/api/v1/namespaces/default/pods/slow?gracePeriodSeconds=0');
+    assert.equal((forced.body.metadata as { deletionGracePeriodSeconds: number }).deletionGracePeriodSeconds, 0);
+    await call('PATCH', '/api/v1/namespaces/default/pods/slow', { metadata: { finalizers: null } }, { contentType: 'application/merge-patch+json' });
+    assert.equal((await call('GET', '/api/v1/namespaces/default/pods/slow')).status, 404);
+  });
+
+  it('records field ownership for scale writes, so a later apply conflicts', async () => {
+    const path = '/apis/apps/v1/namespaces/default/deployments/owned';
+    const applied = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'owned' }, spec: { replicas: 1, selector: { matchLabels: { app: 'o' } }, template: { metadata: { labels: { app: 'o' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } };
+    const first = await call('PATCH', `${path}?fieldManager=gitops`, JSON.stringify(applied), { contentType: 'application/apply-patch+yaml' });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    await call('PATCH', `${path}/scale?fieldManager=autoscaler`, { spec: { replicas: 4 } }, { contentType: 'application/merge-patch+json' });
+    const got = await call('GET', path);
+    const entries = (got.body.metadata as { managedFields: { manager: string; subresource?: string }[] }).managedFields;
+    assert.ok(entries.some((e) => e.manager === 'autoscaler' && e.subresource === 'scale'), JSON.stringify(entries));
+    const again = await call('PATCH', `${path}?fieldManager=gitops`, JSON.stringify(applied), { contentType: 'application/apply-patch+yaml' });
+    assert.equal(again.status, 409);
+    assert.match(String(again.body.message), /autoscaler/);
+  });
+
+  it('reads boolean query parameters as Go does, and never lists an empty type at "0"', async () => {
+    const w = await call('GET', `${CM}?watch=True&resourceVersion=0`);
+    assert.equal(w.body.type, 'ADDED');
+    const empty = await call('GET', '/apis/coordination.k8s.io/v1/leases');
+    assert.equal(empty.status, 200);
+    assert.notEqual((empty.body.metadata as { resourceVersion: string }).resourceVersion, '0');
+  });
+
+  it('keeps warnings ASCII, refuses cluster-wide collection deletes and bad dryRun bodies', async () => {
+    const res = await call('POST', `${CM}?fieldValidation=Warn`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'warned-u' }, 字: 1 });
+    assert.equal(res.status, 201);
+    assert.match(res.headers['warning'], /^[\x20-\x7e]+$/);
+    assert.match(res.headers['warning'], /\\u5b57/);
+    assert.equal((await call('DELETE', '/api/v1/configmaps')).status, 405);
+    await call('POST', CM, cm('bad-dry'));
+    assert.equal((await call('DELETE', `${CM}/bad-dry`, { dryRun: 5 })).status, 400);
+    assert.equal((await call('DELETE', `${CM}/bad-dry`, { dryRun: ['Foo'] })).status, 400);
+    assert.equal((await call('GET', `${CM}/bad-dry`)).status, 200);
   });
 });
