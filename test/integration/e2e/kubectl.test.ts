@@ -212,6 +212,17 @@ data: { a: "1" }
     assert.match(r.stderr, /namespaces "nowhere" not found/);
   });
 
+  it('runs a pod and shows it with -o wide and describe', async () => {
+    await c.k(['run', 'solo', '-n', 'team-a', '--image=busybox:1.36', '--labels=app=solo', '--', 'sleep', '3600']);
+    const wide = await c.k(['get', 'pods', '-n', 'team-a', '-o', 'wide']);
+    assert.match(wide, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES/m);
+    assert.match(wide, /^solo\s+0\/1\s+Pending\s+0\s+\S+\s+<none>\s+<none>\s+<none>\s+<none>/m);
+    const described = await c.k(['describe', 'pod', 'solo', '-n', 'team-a']);
+    assert.match(described, /^Name:\s+solo$/m);
+    assert.match(described, /^QoS Class:\s+BestEffort$/m);
+    assert.match(described, /Tolerations:\s+node\.kubernetes\.io\/not-ready:NoExecute op=Exists for 300s/);
+  });
+
   it('scales through the scale subresource', async () => {
     await c.k(['scale', 'deployment', 'web', '-n', 'team-a', '--replicas=6']);
     const d = parseYaml(await c.k(['get', 'deployment', 'web', '-n', 'team-a', '-o', 'yaml']));
