@@ -3,7 +3,9 @@
  * JSON under bench/results/ and rewrites each part's README section between its markers.
  *
  * Environment: BENCH_SECONDS (measured seconds per measurement, default 5), BENCH_WARMUP_SECONDS
- * (default 2), BENCH_JVM_WARMUP_SECONDS (unmeasured DynamoDB Local warm-up, default 10), BENCH_CONCURRENCY (default 16), BENCH_LIST_SIZE (default 500), BENCH_STARTUP_RUNS
+ * (default 2), BENCH_SLICE_SECONDS (raw floor and API alternate in slices this long, default 1),
+ * BENCH_JVM_WARMUP_SECONDS (unmeasured DynamoDB Local warm-up, default 10), BENCH_CONCURRENCY (default 16), BENCH_CLIENT=inline (run the HTTPS load generator on the main
+ * thread instead of a worker), BENCH_LIST_SIZE (default 500), BENCH_STARTUP_RUNS
  * (default 3), BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_NO_README=1 (leave README.md).
  */
 import { dirname, join, resolve } from 'node:path';
@@ -38,8 +40,10 @@ const PARTS: Record<string, () => Promise<PartOutcome>> = {
       root,
       seconds: numEnv('BENCH_SECONDS', 5, 0.5),
       warmupSeconds: numEnv('BENCH_WARMUP_SECONDS', 2, 0),
+      sliceSeconds: numEnv('BENCH_SLICE_SECONDS', 1, 0.2),
       jvmWarmupSeconds: numEnv('BENCH_JVM_WARMUP_SECONDS', 10, 0),
       concurrency: Math.round(numEnv('BENCH_CONCURRENCY', 16, 1)),
+      clientMode: process.env.BENCH_CLIENT === 'inline' ? 'inline' : 'worker',
       listSize: Math.round(numEnv('BENCH_LIST_SIZE', 500, 1)),
       startupRuns: Math.round(numEnv('BENCH_STARTUP_RUNS', 3, 1)),
       log,

@@ -14,6 +14,8 @@ export interface LoadOptions {
   durationMs: number;
   /** One operation by client `client` (0-based), its `seq`-th (0-based). Throw to count an error. */
   op: (client: number, seq: number) => Promise<void>;
+  /** Keep every latency sample in the result (to merge slices of one measurement). */
+  keepSamples?: boolean;
 }
 
 export interface LoadResult {
@@ -24,8 +26,12 @@ export interface LoadResult {
   latencyMs: LatencySummary;
   /** Every operation run, warm-up included (for per-operation call counts). */
   totalOps: number;
+  /** Operations that completed inside the window. */
+  completed: number;
   errors: number;
   errorSamples: string[];
+  /** Latencies (ms) of the operations that started inside the window, when asked for. */
+  samples?: number[];
 }
 
 export async function closedLoop(opts: LoadOptions): Promise<LoadResult> {
@@ -65,8 +71,26 @@ export async function closedLoop(opts: LoadOptions): Promise<LoadResult> {
     perSecond: round(completedInWindow / (opts.durationMs / 1000), 1),
     latencyMs: summarize(latencies),
     totalOps,
+    completed: completedInWindow,
     errors,
     errorSamples,
+    ...(opts.keepSamples ? { samples: latencies } : {}),
+  };
+}
+
+/** One measurement out of several slices of it (see `closedLoop`'s `keepSamples`). */
+export function mergeLoads(parts: readonly LoadResult[]): LoadResult {
+  const seconds = parts.reduce((a, p) => a + p.seconds, 0);
+  const completed = parts.reduce((a, p) => a + p.completed, 0);
+  return {
+    concurrency: parts[0]?.concurrency ?? 0,
+    seconds: round(seconds, 3),
+    perSecond: round(completed / seconds, 1),
+    latencyMs: summarize(parts.flatMap((p) => p.samples ?? [])),
+    totalOps: parts.reduce((a, p) => a + p.totalOps, 0),
+    completed,
+    errors: parts.reduce((a, p) => a + p.errors, 0),
+    errorSamples: parts.flatMap((p) => p.errorSamples).slice(0, 5),
   };
 }
 

@@ -1,5 +1,5 @@
 /** What the numbers were measured on, and CPU accounting for the processes involved. */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, freemem, totalmem, release, platform, arch, loadavg } from 'node:os';
 
@@ -16,20 +16,20 @@ export interface MachineInfo {
   java: string;
   gitCommit: string;
   gitDirty: boolean;
+  /** Uncommitted changes outside bench/ and README.md: the code measured is not exactly `gitCommit`. */
+  gitChangedOutsideBench: string[];
 }
 
+/** A command's output (stdout, or stderr when stdout is empty: `java -version` prints there). */
 function tryRun(cmd: string, args: string[]): string {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (err) {
-    const e = err as { stderr?: string };
-    return (e.stderr ?? '').trim();
-  }
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return (r.stdout?.trim() || r.stderr?.trim()) ?? '';
 }
 
 export function machineInfo(root: string): MachineInfo {
   const c = cpus();
   const javaVersion = tryRun('java', ['-version']).split('\n')[0] ?? '';
+  const porcelain = (spawnSync('git', ['-C', root, 'status', '--porcelain'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
   return {
     cpus: c.length,
     cpuModel: c[0]?.model ?? 'unknown',
@@ -41,8 +41,9 @@ export function machineInfo(root: string): MachineInfo {
     freeMemoryMb: Math.round(freemem() / 2 ** 20),
     loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
     java: javaVersion,
-    gitCommit: tryRun('git', ['-C', root, 'rev-parse', 'HEAD']),
-    gitDirty: tryRun('git', ['-C', root, 'status', '--porcelain']) !== '',
+    gitCommit: spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() ?? '',
+    gitDirty: porcelain.length > 0,
+    gitChangedOutsideBench: porcelain.map((l) => l.slice(3)).filter((f) => !f.startsWith('bench/') && f !== 'README.md'),
   };
 }
 
