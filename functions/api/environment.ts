@@ -1,9 +1,9 @@
 /** Builds the API from a Lambda environment: tables by name, tokens, clients with SDK defaults. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createApi, type Api } from '../../lib/api/app.ts';
 import { adminEntry, tokenAuthenticator } from '../../lib/api/auth.ts';
 import { systemClock } from '../../lib/core/object.ts';
+import { storeDynamoClient } from '../../lib/store/dynamo-client.ts';
 import { DynamoStore } from '../../lib/store/dynamo-store.ts';
 
 export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
@@ -13,7 +13,7 @@ export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
     return v;
   };
   const store = new DynamoStore({
-    client: new DynamoDBClient({}),
+    client: storeDynamoClient(),
     tables: { objects: need('SKIFF_TABLE_OBJECTS'), log: need('SKIFF_TABLE_LOG'), meta: need('SKIFF_TABLE_META') },
   });
   return createApi({

@@ -7,6 +7,7 @@ import {
   type AttributeDefinition,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
+import { storeDynamoClient } from '../store/dynamo-client.ts';
 import { topology, tableNames, type TableNames } from '../topology.ts';
 
 /** Fixed credentials: DynamoDB Local names its data file after the access key and region. */
@@ -16,7 +17,7 @@ export const LOCAL_AWS = {
 } as const;
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3 });
+  return storeDynamoClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3 });
 }
 
 export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {

@@ -9,7 +9,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { RequestEntityTooLargeError } from '../core/errors.ts';
 import type { Actor, KubeObject } from '../core/object.ts';
 import { chunkPk, chunkSk } from './keys.ts';
@@ -19,6 +19,12 @@ export type Item = Record<string, AttributeValue>;
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/**
+ * Below this size zlib's thread-pool round trip costs more than the work: small payloads (most
+ * objects) are packed and unpacked synchronously; large ones off the event loop.
+ */
+const SYNC_ZLIB_BYTES = 16 * 1024;
 
 /**
  * DynamoDB items are at most 400 KB including attribute names; a log item carries the payload
@@ -72,7 +78,7 @@ export interface EncodedPayload {
 
 export async function encodePayload(obj: KubeObject): Promise<EncodedPayload> {
   const raw = Buffer.from(JSON.stringify(withoutResourceVersion(obj)), 'utf8');
-  const packed = await gzipAsync(raw);
+  const packed = raw.length <= SYNC_ZLIB_BYTES ? gzipSync(raw) : await gzipAsync(raw);
   if (packed.length > MAX_COMPRESSED) throw new RequestEntityTooLargeError(`object is too large to store: ${raw.length} bytes`);
   if (packed.length <= INLINE_LIMIT) return { attrs: { body: b(packed) }, chunkItems: [], compressedBytes: packed.length };
   // Content-addressed: identical payloads share chunks, and a retried transaction rewrites the
@@ -111,7 +117,8 @@ export async function decodePayload(item: Item, load: ChunkLoader): Promise<Kube
   } else {
     throw new CorruptPayloadError('item holds no payload');
   }
-  return JSON.parse((await gunzipAsync(packed)).toString('utf8')) as KubeObject;
+  const unpacked = packed.length <= SYNC_ZLIB_BYTES / 4 ? gunzipSync(packed) : await gunzipAsync(packed);
+  return JSON.parse(unpacked.toString('utf8')) as KubeObject;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,6 +32,14 @@ export interface Page {
   last?: Item;
 }
 
+interface SequenceQueue {
+  waiting: { resolve: (n: number) => void; reject: (err: unknown) => void }[];
+  busy: boolean;
+}
+
+/** How many numbers one sequence update may hand out. */
+const MAX_NUMBERS_PER_TAKE = 64;
+
 export class DynamoIo {
   readonly client: DynamoDBClient;
   readonly tables: TableNames;
@@ -52,20 +60,46 @@ export class DynamoIo {
     return { counter: (r.Item && num(r.Item, 'n')) ?? 0, hint: (r.Item && num(r.Item, 'wm')) ?? 0 };
   }
 
-  /** Takes the type's next number. */
-  async takeNumber(typeKey: string): Promise<number> {
-    const r = await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tables.meta,
-        Key: { pk: s(metaPk(typeKey)) },
-        UpdateExpression: 'ADD n :one',
-        ExpressionAttributeValues: { ':one': n(1) },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    const v = r.Attributes && num(r.Attributes, 'n');
-    if (v === undefined) throw new Error(`sequence ${typeKey} returned no number`);
-    return v;
+  /**
+   * Takes the type's next number. Writers asking at the same moment share one `ADD k` (group
+   * commit): each gets its own number from the range at once, so no number is left waiting.
+   */
+  takeNumber(typeKey: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let queue = this.#sequences.get(typeKey);
+      if (!queue) this.#sequences.set(typeKey, (queue = { waiting: [], busy: false }));
+      queue.waiting.push({ resolve, reject });
+      if (!queue.busy) void this.#drainSequence(typeKey, queue);
+    });
+  }
+
+  readonly #sequences = new Map<string, SequenceQueue>();
+
+  async #drainSequence(typeKey: string, queue: SequenceQueue): Promise<void> {
+    queue.busy = true;
+    try {
+      while (queue.waiting.length) {
+        const batch = queue.waiting.splice(0, MAX_NUMBERS_PER_TAKE);
+        try {
+          const r = await this.client.send(
+            new UpdateItemCommand({
+              TableName: this.tables.meta,
+              Key: { pk: s(metaPk(typeKey)) },
+              UpdateExpression: 'ADD n :k',
+              ExpressionAttributeValues: { ':k': n(batch.length) },
+              ReturnValues: 'UPDATED_NEW',
+            }),
+          );
+          const high = r.Attributes && num(r.Attributes, 'n');
+          if (high === undefined) throw new Error(`sequence ${typeKey} returned no number`);
+          batch.forEach((w, i) => w.resolve(high - batch.length + 1 + i));
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+        }
+      }
+    } finally {
+      queue.busy = false;
+    }
   }
 
   /** Records a verified watermark so a cold reader need not scan the log from the beginning. */

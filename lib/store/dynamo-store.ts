@@ -82,7 +82,44 @@ interface Plan {
   namespaceIndex?: number;
 }
 
+/**
+ * Object items this process read or wrote a moment ago, by key. An entry is only ever used as
+ * "the item at version N" (immutable) or, for namespaces, as a hint the transaction re-checks.
+ */
+class RecentItems {
+  readonly #items = new Map<string, { item: Item; at: number }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {}
+
+  remember(typeKey: string, sk: string, item: Item): void {
+    const key = `${typeKey}|${sk}`;
+    this.#items.delete(key);
+    this.#items.set(key, { item, at: performance.now() });
+    if (this.#items.size > this.max) this.#items.delete(this.#items.keys().next().value!);
+  }
+
+  forget(typeKey: string, sk: string): void {
+    this.#items.delete(`${typeKey}|${sk}`);
+  }
+
+  /** The item if it is at version `rv` (any age: a version's item never changes). */
+  at(typeKey: string, sk: string, rv: number): Item | undefined {
+    const e = this.#items.get(`${typeKey}|${sk}`);
+    return e && num(e.item, 'rv') === rv ? e.item : undefined;
+  }
+
+  /** A live, not-terminating item seen within the TTL. */
+  fresh(typeKey: string, sk: string): Item | undefined {
+    const e = this.#items.get(`${typeKey}|${sk}`);
+    if (!e || performance.now() - e.at > this.ttlMs) return undefined;
+    return flag(e.item, 'deleted') || flag(e.item, 'terminating') ? undefined : e.item;
+  }
+}
+
 export class DynamoStore implements ObjectStore {
+  readonly #recent = new RecentItems(2000, 4096);
   readonly #io: DynamoIo;
   readonly #clock: Clock;
   readonly #windowMs: number;
@@ -116,8 +153,11 @@ export class DynamoStore implements ObjectStore {
 
   async get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
     try {
-      const item = await this.#io.getObjectItem(typeKeyOf(type), objectSk(type.namespaced ? namespace : undefined, name));
+      const typeKey = typeKeyOf(type);
+      const sk = objectSk(type.namespaced ? namespace : undefined, name);
+      const item = await this.#io.getObjectItem(typeKey, sk);
       if (!item || flag(item, 'deleted')) return undefined;
+      this.#recent.remember(typeKey, sk, item);
       return await this.#io.decodeObject(item);
     } catch (err) {
       throw toApiError(err);
@@ -201,10 +241,16 @@ export class DynamoStore implements ObjectStore {
     const payload = await encodePayload(obj);
 
     for (let attempt = 1; ; attempt++) {
+      // The item a caller just read at the version it names is that version's item: reuse it
+      // instead of reading it again (the Put is conditioned on that exact version anyway).
+      // Likewise a namespace seen alive a moment ago (the transaction checks it again).
+      const known = attempt === 1 && expected !== undefined ? this.#recent.at(typeKey, sk, expected) : undefined;
+      const nsKnown = attempt === 1 && verb === 'create' && namespace !== undefined ? this.#recent.fresh(NAMESPACES_KEY, objectSk(undefined, namespace)) : undefined;
       const [cur, nsItem] = await Promise.all([
-        this.#io.getObjectItem(typeKey, sk),
-        verb === 'create' && namespace !== undefined ? this.#io.getObjectItem(NAMESPACES_KEY, objectSk(undefined, namespace)) : undefined,
+        known ?? this.#io.getObjectItem(typeKey, sk),
+        verb === 'create' && namespace !== undefined ? (nsKnown ?? this.#io.getObjectItem(NAMESPACES_KEY, objectSk(undefined, namespace))) : undefined,
       ]);
+      if (nsItem && namespace !== undefined && !nsKnown) this.#recent.remember(NAMESPACES_KEY, objectSk(undefined, namespace), nsItem);
       const live = cur !== undefined && !flag(cur, 'deleted');
       const curRv = cur ? num(cur, 'rv') : undefined;
       // Fail fast on what the transaction would refuse anyway, before taking a number.
@@ -247,6 +293,9 @@ export class DynamoStore implements ObjectStore {
         plan = this.#plan({ verb, typeKey, sk, rev, cur, curRv, prev, obj, payload, entry, namespace });
         await this.#hooks.beforeCommit?.({ type: typeKey, rev, verb, attempt });
         await this.#io.transact(plan.items, randomUUID());
+        const written = plan.items[plan.objectIndex].Put?.Item;
+        if (written && verb !== 'delete') this.#recent.remember(typeKey, sk, written);
+        else this.#recent.forget(typeKey, sk);
         this.#nudge(typeKey);
         return stamped;
       } catch (err) {
@@ -256,6 +305,8 @@ export class DynamoStore implements ObjectStore {
           this.#nudge(typeKey);
           return stamped;
         }
+        this.#recent.forget(typeKey, sk);
+        if (namespace !== undefined) this.#recent.forget(NAMESPACES_KEY, objectSk(undefined, namespace));
         if (!plan) throw toApiError(err);
         const reasons = cancellationReasons(err);
         if (reasons.length === 0) throw toApiError(err);
