@@ -1,8 +1,9 @@
 /** Creates the topology's tables on DynamoDB Local (idempotent). */
+import type {
+  DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   ResourceInUseException,
   type AttributeDefinition,
   type KeySchemaElement,

@@ -246,8 +246,12 @@ export class DynamoStore implements ObjectStore {
       // Likewise a namespace seen alive a moment ago (the transaction checks it again).
       const known = attempt === 1 && expected !== undefined ? this.#recent.at(typeKey, sk, expected) : undefined;
       const nsKnown = attempt === 1 && verb === 'create' && namespace !== undefined ? this.#recent.fresh(NAMESPACES_KEY, objectSk(undefined, namespace)) : undefined;
+      // A name generated from generateName a moment ago almost surely exists nowhere: skip the
+      // fail-fast read (the transaction's condition still refuses a collision, and the caller
+      // retries a generated name that collides).
+      const generated = attempt === 1 && verb === 'create' && !!obj.metadata.generateName && name.startsWith(obj.metadata.generateName);
       const [cur, nsItem] = await Promise.all([
-        known ?? this.#io.getObjectItem(typeKey, sk),
+        known ?? (generated ? undefined : this.#io.getObjectItem(typeKey, sk)),
         verb === 'create' && namespace !== undefined ? (nsKnown ?? this.#io.getObjectItem(NAMESPACES_KEY, objectSk(undefined, namespace))) : undefined,
       ]);
       if (nsItem && namespace !== undefined && !nsKnown) this.#recent.remember(NAMESPACES_KEY, objectSk(undefined, namespace), nsItem);

@@ -323,6 +323,17 @@ describe('write path', () => {
     assert.ok(name.startsWith('g'.repeat(58)));
   });
 
+  it('a create that skips the existence read (generated names) still refuses a taken name and reuses a deleted one', async () => {
+    await call('POST', CM, cm('gen-taken'));
+    const clash = await call('POST', CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gen-taken', generateName: 'gen-' }, data: {} });
+    assert.equal(clash.status, 409);
+    assert.equal(clash.body.reason, 'AlreadyExists');
+    await call('DELETE', `${CM}/gen-taken`);
+    const reuse = await call('POST', CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gen-taken', generateName: 'gen-' }, data: { b: '2' } });
+    assert.equal(reuse.status, 201, JSON.stringify(reuse.body));
+    assert.deepEqual(((await call('GET', `${CM}/gen-taken`)).body.data), { b: '2' });
+  });
+
   it('a force delete with grace 0 completes a pending graceful delete once finalizers are gone', async () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'slow', finalizers: ['example.com/x'] }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 600, containers: [{ name: 'c', image: 'i' }] } };
     assert.equal((await call('POST', '/api/v1/namespaces/default/pods', pod)).status, 201);
