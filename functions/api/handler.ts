@@ -5,6 +5,7 @@
  * - `streamHandler`: a Lambda Function URL in RESPONSE_STREAM mode, for long watches.
  * The local runtime calls `handleStreaming` with a sink over Node's HTTPS response.
  */
+import { gzipSync } from 'node:zlib';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Api } from '../../lib/api/app.ts';
@@ -27,10 +28,19 @@ export function createHttpHandler(getApi: () => Promise<Api>) {
     if (res.stream) body = await longPoll(res.stream, LONG_POLL_LINGER_MS, () => done.abort());
     const headers = { ...res.headers };
     delete headers['transfer-encoding'];
+    // Lambda answers at most 6 MB: large bodies (big lists) go gzipped when the client takes it,
+    // as kube-apiserver does above 128 KiB.
+    const size = body === undefined ? 0 : Buffer.byteLength(body);
+    if (size > GZIP_ABOVE_BYTES && /\bgzip\b/.test(event.headers?.['accept-encoding'] ?? event.headers?.['Accept-Encoding'] ?? '')) {
+      const packed = gzipSync(body!);
+      return { statusCode: res.statusCode, headers: { ...headers, 'content-encoding': 'gzip', vary: 'Accept-Encoding' }, body: packed.toString('base64'), isBase64Encoded: true };
+    }
     if (Buffer.isBuffer(body)) return { statusCode: res.statusCode, headers, body: body.toString('base64'), isBase64Encoded: true };
     return { statusCode: res.statusCode, headers, body: body ?? '' };
   });
 }
+
+const GZIP_ABOVE_BYTES = 128 * 1024;
 
 /** How long a buffered watch waits for more events after its first one before answering. */
 const LONG_POLL_LINGER_MS = 200;

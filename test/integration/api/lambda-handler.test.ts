@@ -3,6 +3,7 @@
  * API Gateway HTTP API (payload v2) events against DynamoDB Local.
  */
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { bootstrap } from '../../../lib/api/bootstrap.ts';
@@ -14,7 +15,7 @@ import { freshTables, testEndpoint } from '../../helpers/dynamodb.ts';
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;
 
-function event(method: string, rawPath: string, opts: { query?: string; body?: string; contentType?: string; token?: string } = {}): APIGatewayProxyEventV2 {
+function event(method: string, rawPath: string, opts: { query?: string; body?: string; contentType?: string; token?: string; acceptEncoding?: string } = {}): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -24,6 +25,7 @@ function event(method: string, rawPath: string, opts: { query?: string; body?: s
       authorization: `Bearer ${opts.token ?? 'lambda-token'}`,
       'user-agent': 'kubectl/v1.32.0 (linux/amd64)',
       ...(opts.contentType ? { 'content-type': opts.contentType } : {}),
+      ...(opts.acceptEncoding ? { 'accept-encoding': opts.acceptEncoding } : {}),
     },
     requestContext: {
       accountId: '123456789012',
@@ -87,5 +89,19 @@ describe('functions/api handler (API Gateway HTTP API)', () => {
     assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED from-lambda']);
     assert.equal(res.headers!['transfer-encoding'], undefined);
     assert.ok(Date.now() - began < 10_000, 'the poll ended after its first event, not at the 20 s timeout');
+  });
+
+  it('gzips a large answer for a client that accepts it, and only then', async () => {
+    const big = 'x'.repeat(200 * 1024);
+    const created = await handler(event('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { big } }), contentType: 'application/json' }), ctx);
+    assert.equal(created.statusCode, 201);
+    const zipped = await handler(event('GET', '/api/v1/namespaces/default/configmaps/big', { acceptEncoding: 'gzip' }), ctx);
+    assert.equal(zipped.headers!['content-encoding'], 'gzip');
+    assert.equal(zipped.isBase64Encoded, true);
+    const body = JSON.parse(gunzipSync(Buffer.from(zipped.body!, 'base64')).toString('utf8'));
+    assert.equal(body.data.big.length, big.length);
+    const plain = await handler(event('GET', '/api/v1/namespaces/default/configmaps/big'), ctx);
+    assert.equal(plain.headers!['content-encoding'], undefined);
+    assert.equal(JSON.parse(plain.body!).data.big, big);
   });
 });
