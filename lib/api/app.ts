@@ -14,7 +14,7 @@ import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
 import { apiVersionOf, findByKind, findByResource, type ResourceType } from '../core/resources.ts';
 import type { ListResult, ObjectStore, WatchEvent } from '../store/types.ts';
 import type { Authenticator } from './auth.ts';
-import { decodeObjectBody, decodePatchBody, negotiate, type Representation } from './codec.ts';
+import { decodeObjectBody, decodePatchBody, mediaType, negotiate, type Representation } from './codec.ts';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
@@ -153,7 +153,7 @@ export function createApi(opts: ApiOptions): Api {
       case 'POST': {
         if (r.type.namespaced && r.namespace === undefined) throw new MethodNotAllowedError(`POST is not supported on the cluster-wide ${r.type.resource} collection; name a namespace`);
         const body = decodeObjectBody(req.headers['content-type'], req.body);
-        const result = await registry.create(r.type, body, r.namespace, writeOptions(req, { ...ctx, verb: 'create' }));
+        const result = await registry.create(r.type, body, r.namespace, { ...writeOptions(req, { ...ctx, verb: 'create' }), rawJson: rawJsonOf(req) });
         return objectResponse(req, 201, result.object, result.warnings);
       }
       case 'DELETE': {
@@ -314,7 +314,7 @@ export function createApi(opts: ApiOptions): Api {
       }
       case 'PUT': {
         const body = decodeObjectBody(req.headers['content-type'], req.body);
-        const wopts = { ...writeOptions(req, { ...ctx, verb: 'update' }), subresource: sub === 'finalize' ? undefined : sub };
+        const wopts = { ...writeOptions(req, { ...ctx, verb: 'update' }), subresource: sub === 'finalize' ? undefined : sub, rawJson: rawJsonOf(req) };
         const result =
           sub === 'finalize'
             ? await finalizeNamespace(type, n, body, wopts)
@@ -472,6 +472,12 @@ export function createApi(opts: ApiOptions): Api {
 function warningHeader(text: string): string {
   const ascii = JSON.stringify(text.replace(/[\r\n]+/g, ' ')).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `299 - ${ascii}`;
+}
+
+/** The body as text when it is JSON, for duplicate-field detection. */
+function rawJsonOf(req: ApiRequest): string | undefined {
+  const type = mediaType(req.headers['content-type']);
+  return type === '' || type === 'application/json' ? req.body.toString('utf8') : undefined;
 }
 
 function includeObject(req: ApiRequest): 'None' | 'Metadata' | 'Object' {

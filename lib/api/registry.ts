@@ -31,6 +31,8 @@ export interface WriteOptions extends RequestContext {
   fieldValidation?: FieldValidation;
   /** Server-side apply: take over conflicting fields. */
   force?: boolean;
+  /** The request body as JSON text, when it was JSON: lets strict validation report duplicate fields. */
+  rawJson?: string;
 }
 
 export interface WriteResult {
@@ -109,7 +111,7 @@ export class Registry {
       // kube generates the name before validating it, and retries a generated name that collides.
       const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
       if (generated) meta.name = `${(meta.generateName as string).slice(0, MAX_GENERATE_NAME_PREFIX)}${randomSuffix()}`;
-      const { object, warnings } = validateObject(type, input, { fieldValidation: opts.fieldValidation ?? 'Strict' });
+      const { object, warnings } = validateObject(type, input, { fieldValidation: opts.fieldValidation ?? 'Strict', rawJson: opts.rawJson });
       const prepared = this.prepareCreate(type, object, opts);
       await admitCreate({ type, object: prepared, store: this.store, clock: this.clock });
       try {
@@ -176,7 +178,7 @@ export class Registry {
     return this.mutate(type, namespace, name, opts, precondition, (live) => {
       const body = deepCopy(input);
       if (live && type.kind === 'Service') keepServiceAllocations(live, body);
-      const { object, warnings: w } = validateObject(type, body, { fieldValidation: opts.fieldValidation ?? 'Strict' });
+      const { object, warnings: w } = validateObject(type, body, { fieldValidation: opts.fieldValidation ?? 'Strict', rawJson: opts.rawJson });
       warnings.splice(0, warnings.length, ...w);
       if (!live) {
         if (opts.subresource || !CREATE_ON_UPDATE.has(type.kind)) throw new NotFoundError(refOf(type, name));

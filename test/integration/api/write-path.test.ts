@@ -379,4 +379,14 @@ describe('write path', () => {
     assert.equal((await call('DELETE', `${CM}/bad-dry`, { dryRun: ['Foo'] })).status, 400);
     assert.equal((await call('GET', `${CM}/bad-dry`)).status, 200);
   });
+
+  it('reports duplicate JSON fields: 422 under Strict, a warning under Warn', async () => {
+    const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup"},"data":{"a":"1"},"data":{"a":"2"}}';
+    const strict = await call('POST', `${CM}?fieldValidation=Strict`, body);
+    assert.equal(strict.status, 422);
+    assert.match(String(strict.body.message), /duplicate field "data"/);
+    const warn = await call('POST', `${CM}?fieldValidation=Warn`, body);
+    assert.equal(warn.status, 201);
+    assert.match(warn.headers['warning'], /duplicate field/);
+  });
 });
