@@ -453,7 +453,7 @@ export function apiMarkdown(r: ApiBenchResult, meta: { date: string; cpus: numbe
     `API benchmark (\`npm run bench\`), ${meta.date}, commit \`${meta.commit.slice(0, 7)}\`: ${meta.cpus} × ${meta.cpuModel}, Node ${meta.node}, ` +
       `${r.config.seconds} s per measurement after ${r.config.warmupSeconds} s warm-up; creates and GETs alternate with their raw floor in ${r.config.sliceSeconds} s slices. ` +
       'API and raw floor share one in-memory DynamoDB Local JVM ' +
-      '(a latency target below the emulator's own p99 is met when the API adds at most 15 ms to it). Closed loop: each client sends its next request when the ' +
+      '(a latency target below the emulator\'s own p99 is met when the API adds at most 15 ms to it). Closed loop: each client sends its next request when the ' +
       'previous one is answered; the HTTPS load generator runs in a worker thread; DynamoDB calls are counted by wrapping `DynamoDBClient.send`. ' +
       'Raw JSON (per-command DynamoDB latencies, CPU per process): `bench/results/api-latest.json`.',
   );
