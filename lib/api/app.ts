@@ -5,6 +5,7 @@
 import {
   ApiError,
   BadRequestError,
+  ConflictError,
   InternalError,
   MethodNotAllowedError,
   NotFoundError,
@@ -17,7 +18,7 @@ import type { Authenticator } from './auth.ts';
 import { decodeObjectBody, decodePatchBody, mediaType, negotiate, type Representation } from './codec.ts';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
-import { partialMetadata, refOf, typeMeta } from './meta.ts';
+import { partialMetadata, refOf, rfc3339, typeMeta } from './meta.ts';
 import { applyPatch } from './patch/index.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
 import { Registry, type DeleteOptions, type FieldValidation, type WriteOptions } from './registry.ts';
@@ -397,7 +398,7 @@ export function createApi(opts: ApiOptions): Api {
     const result = await registry.mutate(type, namespace, name, wopts, undefined, (live) => {
       if (!live) throw new NotFoundError(refOf(type, name));
       const { replicas, rv } = replicasFrom(live);
-      if (rv && rv !== live.metadata.resourceVersion) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${type.resource}.${type.group} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+      if (rv && rv !== live.metadata.resourceVersion) throw new ConflictError(refOf(type, name));
       if (!Number.isInteger(replicas) || replicas < 0) {
         throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
           name,
@@ -425,15 +426,16 @@ export function createApi(opts: ApiOptions): Api {
     const bopts = writeOptions(req, { ...ctx, verb: 'create' });
     await registry.mutate(r.type, r.namespace, name, bopts, undefined, (live) => {
       if (!live) throw new NotFoundError(refOf(r.type, name));
-      if (body.metadata?.uid && body.metadata.uid !== live.metadata.uid) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": the UID in the precondition (${body.metadata.uid}) does not match the UID in record (${live.metadata.uid}). The object might have been deleted and then recreated`);
+      const bindingRef = { group: '', resource: 'pods/binding', name };
+      if (body.metadata?.uid && body.metadata.uid !== live.metadata.uid) throw new ConflictError(bindingRef, `the UID in the precondition (${body.metadata.uid}) does not match the UID in record (${live.metadata.uid}). The object might have been deleted and then recreated`);
       const spec = (live.spec ?? {}) as { nodeName?: string };
-      if (spec.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`);
-      if (live.metadata.deletionTimestamp) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host`);
+      if (spec.nodeName) throw new ConflictError(bindingRef, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+      if (live.metadata.deletionTimestamp) throw new ConflictError(bindingRef, `pod ${name} is being deleted, cannot be assigned to a host`);
       const next = structuredClone(live);
       next.spec = { ...spec, nodeName: node };
       const status = (next.status ?? {}) as { conditions?: { type: string }[] };
       const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date(opts.clock()).toISOString().replace(/\.\d{3}Z$/, 'Z') } as never);
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(opts.clock()) } as never);
       next.status = { ...status, conditions };
       return { update: registry.recordUpdate(r.type, live, next, bopts, 'binding') };
     });

@@ -45,3 +45,8 @@ export function typeMeta(type: ResourceType): { apiVersion: string; kind: string
 export function partialMetadata(obj: KubeObject): KubeObject {
   return { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: obj.metadata };
 }
+
+/** A Kubernetes timestamp: RFC 3339 in UTC, whole seconds. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -18,7 +18,7 @@ import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
 import { apiVersionOf, findByResource, type ResourceType } from '../core/resources.ts';
 import type { ObjectStore } from '../store/types.ts';
 import { admitCreate, admitUpdate, keepServiceAllocations } from './admission.ts';
-import { comparable, deepCopy, randomSuffix, refOf, typeMeta } from './meta.ts';
+import { comparable, deepCopy, randomSuffix, refOf, rfc3339, typeMeta } from './meta.ts';
 import { applyPatch, managerFromUserAgent, serverSideApply, updateManagedFields, withManagedFields } from './patch/index.ts';
 import type { PatchType } from './codec.ts';
 import { applyDefaults, generationChanged, tracksGeneration, validateObject, validateUpdate } from './schema/index.ts';
@@ -228,7 +228,7 @@ export class Registry {
         return { update: next };
       }
       if (!live) throw new NotFoundError(refOf(type, name));
-      const patched = applyPatch(patchType, stripForPatch(live), patch, { kind: type.kind, apiVersion: apiVersionOf(type) });
+      const patched = applyPatch(patchType, live, patch, { kind: type.kind, apiVersion: apiVersionOf(type) });
       if (patched.metadata && !patched.metadata.resourceVersion) patched.metadata.resourceVersion = live.metadata.resourceVersion;
       checkTypeMeta(type, patched);
       if (patched.metadata?.name !== live.metadata.name || (patched.metadata?.namespace ?? undefined) !== (live.metadata.namespace ?? undefined)) {
@@ -403,13 +403,13 @@ export class Registry {
     const now = this.clock();
     if (!live.metadata.deletionTimestamp) {
       if (!held && !(grace && grace > 0)) return undefined;
-      next.metadata.deletionTimestamp = iso(new Date(now.getTime() + (grace ?? 0) * 1000));
+      next.metadata.deletionTimestamp = rfc3339(new Date(now.getTime() + (grace ?? 0) * 1000));
       if (grace !== undefined) next.metadata.deletionGracePeriodSeconds = grace;
       if (next.metadata.generation !== undefined) next.metadata.generation += 1;
     } else if (grace !== undefined && (live.metadata.deletionGracePeriodSeconds ?? Infinity) > grace) {
       // A shorter grace period than the pending one (e.g. --force --grace-period=0) brings the
       // deletion forward, as kube allows.
-      next.metadata.deletionTimestamp = iso(new Date(now.getTime() + grace * 1000));
+      next.metadata.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
       next.metadata.deletionGracePeriodSeconds = grace;
     }
     if (!held && !(next.metadata.deletionGracePeriodSeconds ?? 0)) return undefined;
@@ -421,12 +421,8 @@ export class Registry {
   // ---------------------------------------------------------------- helpers
 
   private now(): string {
-    return iso(this.clock());
+    return rfc3339(this.clock());
   }
-}
-
-function iso(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
@@ -547,9 +543,4 @@ function checkName(type: ResourceType, obj: KubeObject, name: string): void {
     throw new BadRequestError(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
   }
   obj.metadata.name = name;
-}
-
-/** What a patch applies to: the live object without its resourceVersion precondition noise. */
-function stripForPatch(live: KubeObject): KubeObject {
-  return deepCopy(live);
 }
