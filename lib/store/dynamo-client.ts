@@ -7,7 +7,9 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 
-const quietLogger = { trace() {}, debug() {}, warn: (...a: unknown[]) => console.warn(...a), error: (...a: unknown[]) => console.error(...a) };
+// `error` is silent too: the SDK logs every failed command there, and the store turns expected
+// failures (conditional checks, cancelled transactions) into API errors itself.
+const quietLogger = { trace() {}, debug() {}, warn: (...a: unknown[]) => console.warn(...a), error() {} };
 
 export const DYNAMO_CLIENT_DEFAULTS = { cacheMiddleware: true, logger: quietLogger } as unknown as DynamoDBClientConfig;
 
