@@ -87,6 +87,7 @@ interface Plan {
  * "the item at version N" (immutable) or, for namespaces, as a hint the transaction re-checks.
  */
 class RecentItems {
+  static readonly MAX_BODY_BYTES = 16 * 1024;
   readonly #items = new Map<string, { item: Item; at: number }>();
   constructor(
     private readonly ttlMs: number,
@@ -96,6 +97,8 @@ class RecentItems {
   remember(typeKey: string, sk: string, item: Item): void {
     const key = `${typeKey}|${sk}`;
     this.#items.delete(key);
+    // Bounded memory: large inline payloads are read again rather than kept.
+    if ((item.body?.B?.length ?? 0) > RecentItems.MAX_BODY_BYTES) return;
     this.#items.set(key, { item, at: performance.now() });
     if (this.#items.size > this.max) this.#items.delete(this.#items.keys().next().value!);
   }
