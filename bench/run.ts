@@ -6,11 +6,12 @@
  * (default 2), BENCH_SLICE_SECONDS (raw floor and API alternate in slices this long, default 1),
  * BENCH_JVM_WARMUP_SECONDS (unmeasured DynamoDB Local warm-up, default 10), BENCH_CONCURRENCY (default 16), BENCH_CLIENT=inline (run the HTTPS load generator on the main
  * thread instead of a worker), BENCH_LIST_SIZE (default 500), BENCH_STARTUP_RUNS
- * (default 3), BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_NO_README=1 (leave README.md).
+ * (default 3), BENCH_SCHEDULER_NODES / BENCH_SCHEDULER_PODS (default 5000 / 10000), BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_NO_README=1 (leave README.md).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiMarkdown, runApiBench } from './api.ts';
+import { runSchedulerBench, schedulerMarkdown } from './scheduler.ts';
 import { machineInfo } from './lib/machine.ts';
 import { updateReadmeSection } from './lib/readme.ts';
 import { writeResults } from './lib/results.ts';
@@ -52,6 +53,15 @@ const PARTS: Record<string, () => Promise<PartOutcome>> = {
     const markdown = apiMarkdown(result, { date: began.toISOString().slice(0, 10), cpus: machine.cpus, cpuModel: machine.cpuModel, node: machine.node, commit: machine.gitCommit });
     const files = writeResults(join(root, 'bench', 'results'), 'api', { part: 'api', startedAt: began.toISOString(), elapsedSeconds, machine, ...result }, began);
     log(`results: ${files.dated} (and ${files.latest}); whole part took ${elapsedSeconds} s`);
+    return { markdown, allPassed: result.rows.every((r) => r.pass) };
+  },
+  async scheduler() {
+    const began = new Date();
+    const log = (line: string) => console.error(`[bench:scheduler] ${line}`);
+    const machine = machineInfo(root);
+    const result = runSchedulerBench({ nodes: Math.round(numEnv('BENCH_SCHEDULER_NODES', 5000, 1)), pods: Math.round(numEnv('BENCH_SCHEDULER_PODS', 10000, 1)), log });
+    const markdown = schedulerMarkdown(result, { date: began.toISOString().slice(0, 10), cpus: machine.cpus, cpuModel: machine.cpuModel, node: machine.node, commit: machine.gitCommit });
+    writeResults(join(root, 'bench', 'results'), 'scheduler', { part: 'scheduler', startedAt: began.toISOString(), machine, ...result }, began);
     return { markdown, allPassed: result.rows.every((r) => r.pass) };
   },
 };
