@@ -162,7 +162,8 @@ export function createApi(opts: ApiOptions): Api {
         const options = deleteOptions(req);
         const { predicate } = selectorPredicate({ labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }, r.type);
         const found = await opts.store.list(r.type, { namespace: r.namespace, filter: predicate });
-        const wopts = writeOptions(req, { ...ctx, verb: 'deletecollection' });
+        const base = writeOptions(req, { ...ctx, verb: 'deletecollection' });
+        const wopts = { ...base, dryRun: base.dryRun || options.dryRun };
         const items: KubeObject[] = [];
         for (const obj of found.items) {
           try {
@@ -332,7 +333,8 @@ export function createApi(opts: ApiOptions): Api {
       case 'DELETE': {
         if (sub) throw new MethodNotAllowedError(`DELETE is not supported on ${type.resource}/${sub}`);
         const options = deleteOptions(req);
-        const result = await registry.delete(type, namespace, n, options, writeOptions(req, { ...ctx, verb: 'delete' }));
+        const base = writeOptions(req, { ...ctx, verb: 'delete' });
+        const result = await registry.delete(type, namespace, n, options, { ...base, dryRun: base.dryRun || options.dryRun });
         // kube answers 202 only when a cascading delete is still pending; otherwise 200.
         const code = result.pending && options.orphanDependents === false ? 202 : 200;
         if (!result.pending && !RETURNS_DELETED_OBJECT.has(type.kind)) {
@@ -522,7 +524,8 @@ function checkDryRun(value: unknown): boolean {
   return value.length > 0;
 }
 
-function deleteOptions(req: ApiRequest): DeleteOptions {
+/** The request's DeleteOptions (query and body), and whether its body asked for a dry run. */
+function deleteOptions(req: ApiRequest): DeleteOptions & { dryRun: boolean } {
   const q = req.query;
   let body: Record<string, unknown> = {};
   if (req.body.length) {
@@ -537,9 +540,8 @@ function deleteOptions(req: ApiRequest): DeleteOptions {
   const grace = q.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
   const g = grace === undefined || grace === null ? undefined : Number(grace);
   if (g !== undefined && (!Number.isInteger(g) || g < 0)) throw new BadRequestError(`gracePeriodSeconds: Invalid value: ${String(grace)}: must be a non-negative integer`);
-  const dryRun = checkDryRun(body.dryRun);
-  if (dryRun && !req.query.getAll('dryRun').includes('All')) req.query.append('dryRun', 'All');
   return {
+    dryRun: checkDryRun(body.dryRun),
     preconditions: body.preconditions as DeleteOptions['preconditions'],
     propagationPolicy: policy as DeleteOptions['propagationPolicy'],
     gracePeriodSeconds: g,

@@ -104,7 +104,6 @@ export class Registry {
   // ---------------------------------------------------------------- create
 
   async create(type: ResourceType, body: unknown, namespace: string | undefined, opts: WriteOptions): Promise<WriteResult> {
-    checkTypeMeta(type, body);
     for (let attempt = 0; ; attempt++) {
       const input = withNamespace(type, body, namespace);
       const meta = input.metadata;
@@ -170,7 +169,6 @@ export class Registry {
   // ---------------------------------------------------------------- update (PUT)
 
   async update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions & { subresource?: string }): Promise<WriteResult> {
-    checkTypeMeta(type, body);
     const input = withNamespace(type, body, namespace);
     checkName(type, input, name);
     const precondition = typeof input.metadata.resourceVersion === 'string' && input.metadata.resourceVersion ? input.metadata.resourceVersion : undefined;
@@ -202,7 +200,6 @@ export class Registry {
     let precondition: string | undefined;
     if (patchType === 'application/apply-patch+yaml') {
       if (!opts.fieldManager) throw new BadRequestError('PATCH with apply requires fieldManager to be set');
-      checkTypeMeta(type, patch);
       const applied = withNamespace(type, patch, namespace);
       checkName(type, applied, name);
       precondition = applied.metadata.resourceVersion;
