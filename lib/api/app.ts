@@ -18,7 +18,7 @@ import type { Authenticator } from './auth.ts';
 import { decodeObjectBody, decodePatchBody, mediaType, negotiate, type Representation } from './codec.ts';
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
-import { partialMetadata, refOf, rfc3339, typeMeta } from './meta.ts';
+import { partialMetadata, refOf, typeMeta } from './meta.ts';
 import { applyPatch } from './patch/index.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
 import { Registry, type DeleteOptions, type FieldValidation, type WriteOptions } from './registry.ts';
@@ -425,22 +425,7 @@ export function createApi(opts: ApiOptions): Api {
     if (!node) {
       throw new ApiError(422, 'Invalid', `Binding "${name}" is invalid: target.name: Required value`, { name, kind: 'Binding', causes: [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }] });
     }
-    const bopts = writeOptions(req, { ...ctx, verb: 'create' });
-    await registry.mutate(r.type, r.namespace, name, bopts, undefined, (live) => {
-      if (!live) throw new NotFoundError(refOf(r.type, name));
-      const bindingRef = { group: '', resource: 'pods/binding', name };
-      if (body.metadata?.uid && body.metadata.uid !== live.metadata.uid) throw new ConflictError(bindingRef, `the UID in the precondition (${body.metadata.uid}) does not match the UID in record (${live.metadata.uid}). The object might have been deleted and then recreated`);
-      const spec = (live.spec ?? {}) as { nodeName?: string };
-      if (spec.nodeName) throw new ConflictError(bindingRef, `pod ${name} is already assigned to node "${spec.nodeName}"`);
-      if (live.metadata.deletionTimestamp) throw new ConflictError(bindingRef, `pod ${name} is being deleted, cannot be assigned to a host`);
-      const next = structuredClone(live);
-      next.spec = { ...spec, nodeName: node };
-      const status = (next.status ?? {}) as { conditions?: { type: string }[] };
-      const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(opts.clock()) } as never);
-      next.status = { ...status, conditions };
-      return { update: registry.recordUpdate(r.type, live, next, bopts, 'binding') };
-    });
+    await registry.bind(r.namespace!, name, node, body.metadata?.uid, writeOptions(req, { ...ctx, verb: 'create' }));
     return json(201, successStatus(201));
   }
 

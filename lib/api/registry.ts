@@ -72,6 +72,7 @@ function backoff(attempt: number): Promise<void> {
 }
 
 const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
+const PODS = findByResource('', 'v1', 'pods')!;
 
 /** A generated name is the prefix cut to 58 characters plus 5 random ones: a 63-character label. */
 const MAX_GENERATE_NAME_PREFIX = 58;
@@ -352,6 +353,33 @@ export class Registry {
       next,
       updateManagedFields({ live, updated: next, manager: managerOf(opts), operation: 'Update', apiVersion: apiVersionOf(type), subresource, time: this.now() }),
     );
+  }
+
+  // ---------------------------------------------------------------- bind
+
+  /**
+   * pods/binding: set the pod's node, once. Refused with 409 when the pod is already bound (to any
+   * node), is being deleted, or (with `uid`) is another incarnation of the name: a pod is never
+   * bound twice, whichever scheduler asks.
+   */
+  async bind(namespace: string, name: string, node: string, uid: string | undefined, opts: WriteOptions): Promise<KubeObject> {
+    const type = PODS;
+    const result = await this.mutate(type, namespace, name, opts, undefined, (live) => {
+      if (!live) throw new NotFoundError(refOf(type, name));
+      const bindingRef = { group: '', resource: 'pods/binding', name };
+      if (uid && uid !== live.metadata.uid) throw new ConflictError(bindingRef, `the UID in the precondition (${uid}) does not match the UID in record (${live.metadata.uid}). The object might have been deleted and then recreated`);
+      const spec = (live.spec ?? {}) as { nodeName?: string };
+      if (spec.nodeName) throw new ConflictError(bindingRef, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+      if (live.metadata.deletionTimestamp) throw new ConflictError(bindingRef, `pod ${name} is being deleted, cannot be assigned to a host`);
+      const next = structuredClone(live);
+      next.spec = { ...spec, nodeName: node };
+      const status = (next.status ?? {}) as { conditions?: { type: string }[] };
+      const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(this.clock()) } as never);
+      next.status = { ...status, conditions };
+      return { update: this.recordUpdate(type, live, next, opts, 'binding') };
+    });
+    return result.object;
   }
 
   // ---------------------------------------------------------------- delete

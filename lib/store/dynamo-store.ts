@@ -176,6 +176,19 @@ export class DynamoStore implements ObjectStore {
   }
 
   /**
+   * The entry a log item holds, e.g. a stream record's NewImage (with binary attributes as bytes);
+   * undefined for a filler, which records no change. Loads chunked payloads from the objects table.
+   */
+  async decodeLogItem(item: Item): Promise<LogEntry | undefined> {
+    if (flag(item, 'filler')) return undefined;
+    try {
+      return (await this.#io.decodeEntry(item)).entry;
+    } catch (err) {
+      throw toApiError(err);
+    }
+  }
+
+  /**
    * One object's log entries, oldest first, across deletes and re-creates under the same name
    * (fillers are not entries). Follows the chain back from the object's item: one read per entry.
    */

@@ -139,7 +139,7 @@ describe('SkiffStack from the project topology', () => {
       ['SKIFF_TABLE_OBJECTS', 'SKIFF_TABLE_LOG', 'SKIFF_TABLE_META'],
     );
     const fns = template.findResources('AWS::Lambda::Function');
-    assert.deepEqual(Object.keys(fns).sort(), [apiId, watchId].sort());
+    assert.deepEqual(Object.keys(fns).sort(), topology.functions.map((f) => logicalId(stack, stack.functions[f.id])).sort());
     for (const fn of Object.values(fns)) {
       const vars = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       for (const spec of topology.tables) {
@@ -147,6 +147,24 @@ describe('SkiffStack from the project topology', () => {
         assert.deepEqual(vars[tableEnvVar(spec.id)], { Ref: tableId }, tableEnvVar(spec.id));
       }
     }
+  });
+
+  it('wires the reconcile loop: the log stream into the router, each queue into its consumer', () => {
+    const router = logicalId(stack, stack.functions.router);
+    const [, streamMapping] = only(template, 'AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: router } });
+    assert.equal(streamMapping.Properties.StartingPosition, 'TRIM_HORIZON');
+    assert.equal(streamMapping.Properties.BisectBatchOnFunctionError, true);
+    assert.deepEqual(streamMapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    const vars = (template.findResources('AWS::Lambda::Function')[router].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const queue of ['deployment', 'replicaset', 'scheduler']) {
+      assert.deepEqual(vars[`SKIFF_QUEUE_${queue.toUpperCase()}`], { Ref: logicalId(stack, stack.queues[queue].queue) });
+      const consumer = topology.functions.find((f) => f.consumes?.some((c) => c.queue === queue));
+      assert.ok(consumer, `a consumer of ${queue}`);
+      const [, mapping] = only(template, 'AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: logicalId(stack, stack.functions[consumer.id]) } });
+      assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    }
+    const scheduler = template.findResources('AWS::Lambda::Function')[logicalId(stack, stack.functions.scheduler)];
+    assert.equal(scheduler.Properties.ReservedConcurrentExecutions, 1);
   });
 
   it('grants each function exactly its RO/RW tables', () => {
@@ -241,7 +259,7 @@ describe('SkiffStack settings', () => {
   });
 });
 
-describe('SkiffStack with queues', () => {
+describe('SkiffStack with a topology of its own', () => {
   const withQueues: Topology = {
     ...topology,
     queues: [
@@ -249,7 +267,7 @@ describe('SkiffStack with queues', () => {
       { id: 'timers', fifo: false, visibilityTimeoutSeconds: 30, maxReceiveCount: 3, purpose: 'requeue-after' },
     ],
     functions: [
-      ...topology.functions,
+      ...topology.functions.filter((f) => f.id === 'api' || f.id === 'watch'),
       {
         id: 'deployment',
         entry: 'controllers/deployment.ts',

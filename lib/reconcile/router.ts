@@ -1,0 +1,144 @@
+/**
+ * The router's core: which keys one log event must wake, and in which consumer's queue
+ * (kube's informer event handlers, as a pure function). The router Lambda feeds it the log
+ * stream's entries and sends the routes as key-only messages.
+ */
+import type { KubeObject, OwnerReference } from '../core/object.ts';
+import type { LogEntry, Selectable } from '../store/types.ts';
+import { matchesLabelSelectorSpec } from '../api/selectors.ts';
+import { formatKey, keyOf, type ReconcileKey } from './keys.ts';
+
+/** The consumers' queues, by topology id. */
+export const QUEUES = {
+  deployment: 'deployment',
+  replicaset: 'replicaset',
+  scheduler: 'scheduler',
+  endpoints: 'endpoints',
+  namespace: 'namespace',
+  gc: 'gc',
+  serviceaccount: 'serviceaccount',
+} as const;
+export type QueueId = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface Route {
+  queue: QueueId;
+  key: string;
+}
+
+/**
+ * What routing needs beyond the event itself, loaded by the caller for the event's namespace
+ * before routing (see `lookupsFor`): pods wake the Services that select them and the
+ * ReplicaSets that may adopt them; deletions in a terminating namespace wake its controller.
+ */
+export interface RouteContext {
+  services(namespace: string): readonly KubeObject[];
+  replicaSets(namespace: string): readonly KubeObject[];
+  namespaceTerminating(namespace: string): boolean;
+}
+
+export type Lookup = 'services' | 'replicaSets' | 'namespace';
+
+/** The lookups `routeEntry` will make for this entry, so a caller can load them for a whole batch. */
+export function lookupsFor(e: LogEntry): Lookup[] {
+  const out: Lookup[] = [];
+  if (e.type === 'pods') {
+    out.push('services');
+    if (!controllerOf(e.object.metadata.ownerReferences)) out.push('replicaSets');
+  }
+  if (e.eventType === 'DELETED' && e.namespace && e.type !== 'events') out.push('namespace');
+  return out;
+}
+
+const SCHEDULER_NAME = 'default-scheduler';
+const GC_FINALIZERS = new Set(['foregroundDeletion', 'orphan']);
+
+function controllerOf(refs: readonly OwnerReference[] | undefined): OwnerReference | undefined {
+  return refs?.find((r) => r.controller === true);
+}
+
+function ownerKey(ref: OwnerReference, namespace: string): ReconcileKey {
+  const slash = ref.apiVersion.indexOf('/');
+  // Owners of namespaced objects share their namespace; kube allows cluster-scoped owners too,
+  // whose key then has no namespace: the consumer resolves the kind's scope.
+  return { group: slash < 0 ? '' : ref.apiVersion.slice(0, slash), kind: ref.kind, namespace, name: ref.name };
+}
+
+function selectsPod(service: KubeObject, labels: Record<string, string> | undefined): boolean {
+  const selector = (service.spec as { selector?: Record<string, string> } | undefined)?.selector;
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return matchesLabelSelectorSpec({ matchLabels: selector }, labels ?? {});
+}
+
+const podSpec = (o: KubeObject) => (o.spec ?? {}) as { nodeName?: string; schedulerName?: string };
+const podPhase = (o: KubeObject) => (o.status as { phase?: string } | undefined)?.phase;
+const terminal = (phase: string | undefined) => phase === 'Succeeded' || phase === 'Failed';
+
+/** Every route one log entry wakes, without duplicates. */
+export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
+  const out = new Map<string, Route>();
+  const add = (queue: QueueId, key: ReconcileKey) => {
+    const route = { queue, key: formatKey(key) };
+    out.set(`${queue}\n${route.key}`, route);
+  };
+  const obj = e.object;
+  const self = keyOf(obj);
+  const prev: Selectable | undefined = e.prevSelectable;
+  const deleted = e.eventType === 'DELETED';
+  const owners = [...(obj.metadata.ownerReferences ?? []), ...(prev?.ownerReferences ?? [])];
+
+  switch (e.type) {
+    case 'deployments.apps':
+      add(QUEUES.deployment, self);
+      break;
+    case 'replicasets.apps':
+      add(QUEUES.replicaset, self);
+      for (const ref of owners) if (ref.controller && ref.kind === 'Deployment') add(QUEUES.deployment, ownerKey(ref, e.namespace));
+      break;
+    case 'pods': {
+      for (const ref of owners) if (ref.controller && ref.kind === 'ReplicaSet') add(QUEUES.replicaset, ownerKey(ref, e.namespace));
+      const labels = obj.metadata.labels;
+      if (!controllerOf(obj.metadata.ownerReferences) && !deleted && !obj.metadata.deletionTimestamp) {
+        for (const rs of ctx.replicaSets(e.namespace)) {
+          const selector = (rs.spec as { selector?: Parameters<typeof matchesLabelSelectorSpec>[0] } | undefined)?.selector;
+          if (!rs.metadata.deletionTimestamp && matchesLabelSelectorSpec(selector, labels)) add(QUEUES.replicaset, keyOf(rs));
+        }
+      }
+      for (const svc of ctx.services(e.namespace)) {
+        if (selectsPod(svc, labels) || (prev && selectsPod(svc, prev.labels))) add(QUEUES.endpoints, keyOf(svc));
+      }
+      const spec = podSpec(obj);
+      const mine = (spec.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME;
+      if (mine && !spec.nodeName && !deleted && !obj.metadata.deletionTimestamp && !terminal(podPhase(obj))) {
+        add(QUEUES.scheduler, self);
+      } else if (spec.nodeName && (deleted || (terminal(podPhase(obj)) && !terminal(prev?.fields['status.phase'])))) {
+        // A bound pod gave its node's room back: parked pods may fit now.
+        add(QUEUES.scheduler, self);
+      }
+      break;
+    }
+    case 'services':
+      add(QUEUES.endpoints, self);
+      break;
+    case 'namespaces':
+      add(QUEUES.namespace, self);
+      if (!deleted) add(QUEUES.serviceaccount, self);
+      break;
+    case 'serviceaccounts':
+      if (deleted && e.name === 'default') add(QUEUES.serviceaccount, { group: '', kind: 'Namespace', namespace: '', name: e.namespace });
+      break;
+    case 'nodes':
+      add(QUEUES.scheduler, self);
+      break;
+  }
+
+  // The garbage collector: owners that went away (Background), owners waiting on their dependents
+  // (Foreground) or releasing them (Orphan), and waiting owners whose dependent went away.
+  const finalizers = obj.metadata.finalizers ?? [];
+  if (deleted || (obj.metadata.deletionTimestamp && finalizers.some((f) => GC_FINALIZERS.has(f)))) add(QUEUES.gc, self);
+  if (deleted) for (const ref of obj.metadata.ownerReferences ?? []) add(QUEUES.gc, ownerKey(ref, e.namespace));
+  // A namespace being emptied is checked again as each of its objects goes.
+  if (deleted && e.namespace && e.type !== 'events' && ctx.namespaceTerminating(e.namespace)) {
+    add(QUEUES.namespace, { group: '', kind: 'Namespace', namespace: '', name: e.namespace });
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,257 @@
+/**
+ * Applies a reconciler's actions through the API's write path (the Registry): same validation,
+ * admission, versioning and audit as a kubectl request, with the controller as the actor.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Registry, WriteOptions } from '../api/registry.ts';
+import { rfc3339 } from '../api/meta.ts';
+import { AlreadyExistsError, ApiError, ConflictError } from '../core/errors.ts';
+import type { Actor, Clock, KubeObject } from '../core/object.ts';
+import { findByKind, RESOURCE_TYPES, type ResourceType } from '../core/resources.ts';
+import type { Action, ObjectReference } from '../controllers/types.ts';
+import { slowStartBatches } from '../controllers/types.ts';
+
+/** Who a controller writes as: kube's service account for it in kube-system. */
+export function controllerActor(name: string): Actor {
+  return {
+    user: `system:serviceaccount:kube-system:${name}`,
+    groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+  };
+}
+
+export interface WriterOptions {
+  registry: Registry;
+  clock: Clock;
+  actor: Actor;
+  /** The Events' `source.component` and `reportingComponent` (e.g. `replicaset-controller`). */
+  component: string;
+  /** Field manager for managedFields (kube's controllers write as `kube-controller-manager`). */
+  fieldManager: string;
+  userAgent: string;
+  /** Deletes run this many at a time (default 16). */
+  deleteParallelism?: number;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+const byPlural = new Map<string, ResourceType>(RESOURCE_TYPES.map((t) => [t.resource, t]));
+const EVENTS = byPlural.get('events')!;
+
+export function typeOfResource(resource: string): ResourceType {
+  const type = byPlural.get(resource);
+  if (!type) throw new Error(`unknown resource ${resource}`);
+  return type;
+}
+
+function typeOfObject(obj: KubeObject): ResourceType {
+  const type = findByKind(obj.apiVersion, obj.kind);
+  if (!type) throw new Error(`unknown kind ${obj.apiVersion} ${obj.kind}`);
+  return type;
+}
+
+const identity = (obj: KubeObject) => `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+
+export class ControllerWriter {
+  readonly #o: WriterOptions;
+
+  constructor(opts: WriterOptions) {
+    this.#o = opts;
+  }
+
+  #ctx(verb: string): WriteOptions {
+    return {
+      actor: this.#o.actor,
+      verb,
+      requestId: randomUUID(),
+      userAgent: this.#o.userAgent,
+      fieldManager: this.#o.fieldManager,
+      // What the controllers build is well-formed by construction; unknown fields would be a bug
+      // worth refusing loudly.
+      fieldValidation: 'Strict',
+    };
+  }
+
+  /**
+   * Applies `actions` in order. Runs of creates go in kube's slow-start batches (1, 2, 4, …) and
+   * stop at the first batch with a failure; runs of deletes go in parallel. An `updateStatus`
+   * after an `update` of the same object lands on top of that update. The first error other than
+   * a missing object on delete is thrown after the run it happened in (the consumer retries or
+   * drops the key); Events never fail a reconcile.
+   */
+  async apply(actions: readonly Action[]): Promise<void> {
+    const written = new Map<string, KubeObject>();
+    const created = new Map<number, KubeObject | undefined>();
+    for (let i = 0; i < actions.length; ) {
+      const a = actions[i];
+      if (a.kind === 'create') {
+        let j = i;
+        while (j < actions.length && (actions[j].kind === 'create' || actions[j].kind === 'event')) j++;
+        const run = actions.slice(i, j).map((action, k) => ({ action, index: i + k }));
+        await this.#createRun(run, created);
+        i = j;
+        continue;
+      }
+      if (a.kind === 'delete') {
+        let j = i;
+        while (j < actions.length && (actions[j].kind === 'delete' || actions[j].kind === 'event')) j++;
+        await this.#deleteRun(actions.slice(i, j));
+        i = j;
+        continue;
+      }
+      if (a.kind === 'event') await this.#event(a, created);
+      else await this.#single(a, written);
+      i++;
+    }
+  }
+
+  async #single(a: Action, written: Map<string, KubeObject>): Promise<void> {
+    const { registry } = this.#o;
+    if (a.kind === 'update') {
+      const type = typeOfObject(a.object);
+      const res = await registry.update(type, a.object.metadata.namespace, a.object.metadata.name!, a.object, this.#ctx('update'));
+      written.set(identity(a.object), res.object);
+      return;
+    }
+    if (a.kind === 'updateStatus') {
+      const type = typeOfObject(a.object);
+      const base = written.get(identity(a.object));
+      const body = base ? { ...base, status: a.object.status } : a.object;
+      const res = await registry.update(type, a.object.metadata.namespace, a.object.metadata.name!, body, { ...this.#ctx('update'), subresource: 'status' });
+      written.set(identity(a.object), res.object);
+      return;
+    }
+    const other = a as { kind: string; object?: KubeObject };
+    if (other.kind === 'finalize' && other.object) {
+      const type = typeOfObject(other.object);
+      await registry.update(type, undefined, other.object.metadata.name!, other.object, { ...this.#ctx('update'), subresource: 'finalize' });
+      return;
+    }
+    throw new Error(`unknown action ${other.kind}`);
+  }
+
+  async #createRun(run: { action: Action; index: number }[], created: Map<number, KubeObject | undefined>): Promise<void> {
+    const creates = run.filter((r) => r.action.kind === 'create');
+    let failure: unknown;
+    let done = 0;
+    for (const size of slowStartBatches(creates.length)) {
+      const batch = creates.slice(done, done + size);
+      done += size;
+      const results = await Promise.allSettled(
+        batch.map(async ({ action, index }) => {
+          const obj = (action as Extract<Action, { kind: 'create' }>).object;
+          const res = await this.#o.registry.create(typeOfObject(obj), obj, obj.metadata.namespace, this.#ctx('create'));
+          created.set(index, res.object);
+        }),
+      );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        failure = failed.reason;
+        break;
+      }
+    }
+    for (const { action } of run) if (action.kind === 'event') await this.#event(action, created);
+    if (failure) throw failure;
+  }
+
+  async #deleteRun(run: Action[]): Promise<void> {
+    const deletes = run.filter((a): a is Extract<Action, { kind: 'delete' }> => a.kind === 'delete');
+    const parallel = this.#o.deleteParallelism ?? 16;
+    const gone = new Set<Action>();
+    let failure: unknown;
+    for (let i = 0; i < deletes.length; i += parallel) {
+      const batch = deletes.slice(i, i + parallel);
+      const results = await Promise.allSettled(batch.map(async (d) => {
+        const extra = d as { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; gracePeriodSeconds?: number };
+        try {
+          await this.#o.registry.delete(typeOfResource(d.resource), d.namespace || undefined, d.name, {
+            preconditions: d.preconditions,
+            ...(extra.propagationPolicy ? { propagationPolicy: extra.propagationPolicy } : {}),
+            ...(extra.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: extra.gracePeriodSeconds } : {}),
+          }, this.#ctx('delete'));
+          gone.add(d);
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 404) return;
+          throw err;
+        }
+      }));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) failure ??= failed.reason;
+    }
+    // Events for the deletes that happened (`Deleted pod: web-x` follows its delete).
+    for (let i = 0; i < run.length; i++) {
+      const a = run[i];
+      if (a.kind !== 'event') continue;
+      const before = run[i - 1];
+      if (before?.kind === 'delete' && !gone.has(before)) continue;
+      await this.#event(a, new Map());
+    }
+    if (failure) throw failure;
+  }
+
+  async #event(a: Extract<Action, { kind: 'event' }>, created: Map<number, KubeObject | undefined>): Promise<void> {
+    let message = a.message;
+    if (a.createIndex !== undefined) {
+      const obj = created.get(a.createIndex);
+      if (!obj) return;
+      const generateName = obj.metadata.generateName;
+      if (generateName && message.endsWith(generateName)) message = message.slice(0, -generateName.length) + (obj.metadata.name ?? '');
+    }
+    try {
+      await recordEvent(this.#o.registry, this.#o.clock, {
+        involvedObject: a.involvedObject, type: a.type, reason: a.reason, message, component: this.#o.component,
+      }, this.#ctx('create'));
+    } catch (err) {
+      this.#o.log?.({ level: 'WARN', message: 'could not record event', reason: a.reason, error: String(err) });
+    }
+  }
+}
+
+export interface EventInput {
+  involvedObject: ObjectReference;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  component: string;
+  host?: string;
+}
+
+/**
+ * Records an Event the way kube's recorder aggregates them: one Event per (object, component,
+ * type, reason, message), whose `count` and `lastTimestamp` grow on repeats. The Event's name is
+ * derived from that tuple (kube uses the first occurrence's time), so repeats find it without
+ * remembering anything between invocations.
+ */
+export async function recordEvent(registry: Registry, clock: Clock, e: EventInput, opts: WriteOptions): Promise<KubeObject> {
+  const involved = e.involvedObject;
+  const namespace = involved.namespace || 'default';
+  const digest = createHash('sha256').update([involved.uid, involved.kind, involved.name, e.component, e.type, e.reason, e.message].join('\n')).digest('hex');
+  const name = `${involved.name}.${digest.slice(0, 16)}`;
+  const now = rfc3339(clock());
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const live = await registry.store.get(EVENTS, namespace, name);
+    if (!live) {
+      const event = {
+        apiVersion: 'v1', kind: 'Event',
+        metadata: { name, namespace },
+        involvedObject: { apiVersion: involved.apiVersion, kind: involved.kind, namespace: involved.namespace || undefined, name: involved.name, uid: involved.uid },
+        reason: e.reason, message: e.message, type: e.type,
+        source: { component: e.component, ...(e.host ? { host: e.host } : {}) },
+        firstTimestamp: now, lastTimestamp: now, count: 1,
+        reportingComponent: e.component, reportingInstance: e.host ?? e.component,
+      };
+      try {
+        return (await registry.create(EVENTS, event, namespace, opts)).object;
+      } catch (err) {
+        if (err instanceof AlreadyExistsError) continue;
+        throw err;
+      }
+    }
+    const next = { ...live, count: ((live as { count?: number }).count ?? 1) + 1, lastTimestamp: now };
+    try {
+      return (await registry.update(EVENTS, namespace, name, next, opts)).object;
+    } catch (err) {
+      if (err instanceof ConflictError) continue;
+      throw err;
+    }
+  }
+  throw new ConflictError({ group: '', resource: 'events', name }, `event ${name} kept changing`);
+}

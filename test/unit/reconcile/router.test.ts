@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KubeObject } from '../../../lib/core/object.ts';
+import { decodeMessage, deduplicationId, encodeMessage, formatKey, keyOf, parseKey } from '../../../lib/reconcile/keys.ts';
+import { lookupsFor, routeEntry, type RouteContext } from '../../../lib/reconcile/router.ts';
+import type { LogEntry, Selectable } from '../../../lib/store/types.ts';
+
+const ctx = (over: Partial<{ services: KubeObject[]; replicaSets: KubeObject[]; terminating: string[] }> = {}): RouteContext => ({
+  services: () => over.services ?? [],
+  replicaSets: () => over.replicaSets ?? [],
+  namespaceTerminating: (ns) => (over.terminating ?? []).includes(ns),
+});
+
+function entry(type: string, object: KubeObject, eventType: LogEntry['eventType'] = 'MODIFIED', prevSelectable?: Selectable): LogEntry {
+  return {
+    type, rev: '42', eventType, namespace: object.metadata.namespace ?? '', name: object.metadata.name ?? '', uid: object.metadata.uid ?? '',
+    object, actor: { user: 'u', groups: [] }, verb: 'update', requestId: 'r', time: '', hash: '', ...(prevSelectable ? { prevSelectable } : {}),
+  };
+}
+
+const rsOwner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'rs-uid', controller: true, blockOwnerDeletion: true };
+const pod = (over: Partial<KubeObject> & { spec?: Record<string, unknown>; status?: Record<string, unknown> } = {}): KubeObject => ({
+  apiVersion: 'v1', kind: 'Pod',
+  metadata: { name: 'web-abc-x1', namespace: 'default', uid: 'p1', labels: { app: 'web' }, ownerReferences: [rsOwner], ...(over.metadata ?? {}) },
+  spec: { containers: [{ name: 'c', image: 'nginx' }], ...(over.spec ?? {}) },
+  status: { phase: 'Pending', ...(over.status ?? {}) },
+});
+const service = (name: string, selector?: Record<string, string>): KubeObject => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default', uid: `svc-${name}` }, spec: selector ? { selector } : {},
+});
+const sorted = (routes: { queue: string; key: string }[]) => routes.map((r) => `${r.queue} ${r.key}`).sort();
+
+describe('reconcile keys', () => {
+  it('round-trip, with core for the empty group and an empty namespace for cluster-scoped kinds', () => {
+    const k = keyOf({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
+    assert.equal(formatKey(k), 'core/Node//n1');
+    assert.deepEqual(parseKey('core/Node//n1'), k);
+    assert.deepEqual(parseKey('apps/Deployment/default/web'), { group: 'apps', kind: 'Deployment', namespace: 'default', name: 'web' });
+    for (const bad of ['', 'a/b/c', 'apps//ns/x', 'apps/Deployment/ns/', 'a/b/c/d/e']) assert.equal(parseKey(bad), undefined, bad);
+  });
+
+  it('messages carry a key and a cause; anything else is not a message', () => {
+    const m = { key: 'apps/Deployment/default/web', cause: 'deployments.apps#7' };
+    assert.deepEqual(decodeMessage(encodeMessage(m)), m);
+    assert.equal(decodeMessage('{"key":""}'), undefined);
+    assert.equal(decodeMessage('not json'), undefined);
+  });
+
+  it('deduplicates one (key, cause) but never a key\'s later causes', () => {
+    const a = deduplicationId({ key: 'k', cause: 'pods#1' });
+    assert.equal(a, deduplicationId({ key: 'k', cause: 'pods#1' }));
+    assert.notEqual(a, deduplicationId({ key: 'k', cause: 'pods#2' }));
+    assert.notEqual(a, deduplicationId({ key: 'k', cause: 'replicasets.apps#1' }));
+    assert.ok(a.length <= 128 && /^[0-9a-f]+$/.test(a));
+  });
+});
+
+describe('routeEntry', () => {
+  it('a Deployment wakes its controller', () => {
+    const d: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default', uid: 'd1' } };
+    assert.deepEqual(sorted(routeEntry(entry('deployments.apps', d), ctx())), ['deployment apps/Deployment/default/web']);
+  });
+
+  it('a ReplicaSet wakes itself and its controlling Deployment, also the one it was released from', () => {
+    const rs: KubeObject = {
+      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      metadata: { name: 'web-abc', namespace: 'default', uid: 'rs-uid', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd1', controller: true }] },
+    };
+    assert.deepEqual(sorted(routeEntry(entry('replicasets.apps', rs), ctx())), ['deployment apps/Deployment/default/web', 'replicaset apps/ReplicaSet/default/web-abc']);
+    const released = { ...rs, metadata: { ...rs.metadata, ownerReferences: undefined } };
+    const prev: Selectable = { labels: {}, fields: {}, ownerReferences: rs.metadata.ownerReferences };
+    assert.deepEqual(sorted(routeEntry(entry('replicasets.apps', released, 'MODIFIED', prev), ctx())), ['deployment apps/Deployment/default/web', 'replicaset apps/ReplicaSet/default/web-abc']);
+  });
+
+  it('an unbound pod wakes its ReplicaSet and the scheduler; a bound running one only its ReplicaSet', () => {
+    assert.deepEqual(sorted(routeEntry(entry('pods', pod(), 'ADDED'), ctx())), ['replicaset apps/ReplicaSet/default/web-abc', 'scheduler core/Pod/default/web-abc-x1']);
+    const bound = pod({ spec: { nodeName: 'n1' }, status: { phase: 'Running' } });
+    assert.deepEqual(sorted(routeEntry(entry('pods', bound), ctx())), ['replicaset apps/ReplicaSet/default/web-abc']);
+  });
+
+  it('pods for another scheduler, terminating or finished ones are not the scheduler\'s', () => {
+    for (const p of [
+      pod({ spec: { schedulerName: 'custom' } }),
+      pod({ metadata: { name: 'x', namespace: 'default', deletionTimestamp: '2026-01-01T00:00:00Z', ownerReferences: [rsOwner] } }),
+      pod({ status: { phase: 'Succeeded' } }),
+    ]) {
+      assert.ok(!routeEntry(entry('pods', p), ctx()).some((r) => r.queue === 'scheduler'), JSON.stringify(p.metadata));
+    }
+  });
+
+  it('a bound pod that finished or went away gives room back: the scheduler looks again', () => {
+    const running: Selectable = { labels: {}, fields: { 'status.phase': 'Running' } };
+    const done = pod({ spec: { nodeName: 'n1' }, status: { phase: 'Succeeded' } });
+    assert.ok(routeEntry(entry('pods', done, 'MODIFIED', running), ctx()).some((r) => r.queue === 'scheduler'));
+    const again: Selectable = { labels: {}, fields: { 'status.phase': 'Succeeded' } };
+    assert.ok(!routeEntry(entry('pods', done, 'MODIFIED', again), ctx()).some((r) => r.queue === 'scheduler'));
+    assert.ok(routeEntry(entry('pods', pod({ spec: { nodeName: 'n1' } }), 'DELETED'), ctx()).some((r) => r.queue === 'scheduler'));
+  });
+
+  it('an orphan pod wakes the ReplicaSets whose selector matches it (adoption)', () => {
+    const orphan = pod({ metadata: { name: 'o', namespace: 'default', uid: 'o1', labels: { app: 'web' }, ownerReferences: undefined } });
+    const rs = (name: string, app: string, deleting = false): KubeObject => ({
+      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      metadata: { name, namespace: 'default', ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
+      spec: { selector: { matchLabels: { app } } },
+    });
+    assert.deepEqual(lookupsFor(entry('pods', orphan)), ['services', 'replicaSets']);
+    const routes = routeEntry(entry('pods', orphan), ctx({ replicaSets: [rs('a', 'web'), rs('b', 'db'), rs('c', 'web', true)] }));
+    assert.deepEqual(sorted(routes).filter((r) => r.startsWith('replicaset')), ['replicaset apps/ReplicaSet/default/a']);
+  });
+
+  it('a pod wakes the Services that select it now or selected it before', () => {
+    const services = [service('web', { app: 'web' }), service('db', { app: 'db' }), service('manual')];
+    const routes = routeEntry(entry('pods', pod()), ctx({ services }));
+    assert.deepEqual(sorted(routes).filter((r) => r.startsWith('endpoints')), ['endpoints core/Service/default/web']);
+    const relabeled = pod({ metadata: { name: 'web-abc-x1', namespace: 'default', labels: { app: 'db' }, ownerReferences: [rsOwner] } });
+    const prev: Selectable = { labels: { app: 'web' }, fields: {} };
+    assert.deepEqual(sorted(routeEntry(entry('pods', relabeled, 'MODIFIED', prev), ctx({ services }))).filter((r) => r.startsWith('endpoints')),
+      ['endpoints core/Service/default/db', 'endpoints core/Service/default/web']);
+  });
+
+  it('deletions wake the garbage collector for the object and its owners, and a terminating namespace', () => {
+    const routes = sorted(routeEntry(entry('pods', pod({ spec: { nodeName: 'n1' } }), 'DELETED'), ctx({ terminating: ['default'] })));
+    assert.ok(routes.includes('gc core/Pod/default/web-abc-x1'));
+    assert.ok(routes.includes('gc apps/ReplicaSet/default/web-abc'));
+    assert.ok(routes.includes('namespace core/Namespace//default'));
+    assert.ok(!sorted(routeEntry(entry('pods', pod(), 'DELETED'), ctx())).includes('namespace core/Namespace//default'));
+  });
+
+  it('an owner deleting in the foreground or orphaning wakes the garbage collector before it goes', () => {
+    const d: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default', deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['foregroundDeletion'] } };
+    assert.ok(sorted(routeEntry(entry('deployments.apps', d), ctx())).includes('gc apps/Deployment/default/web'));
+    const plain = { ...d, metadata: { ...d.metadata, deletionTimestamp: undefined, finalizers: undefined } };
+    assert.ok(!sorted(routeEntry(entry('deployments.apps', plain), ctx())).some((r) => r.startsWith('gc')));
+  });
+
+  it('nodes wake the scheduler; namespaces their controller and the ServiceAccount controller', () => {
+    const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } };
+    assert.deepEqual(sorted(routeEntry(entry('nodes', node), ctx())), ['scheduler core/Node//n1']);
+    const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } };
+    assert.deepEqual(sorted(routeEntry(entry('namespaces', ns, 'ADDED'), ctx())), ['namespace core/Namespace//team', 'serviceaccount core/Namespace//team']);
+  });
+});
