@@ -125,6 +125,13 @@ export const topology: Topology = {
       maxReceiveCount: 5,
       purpose: 'Scheduling triggers: unbound pods, node changes, pods that gave room back.',
     },
+    {
+      id: 'timers',
+      fifo: false,
+      visibilityTimeoutSeconds: 30,
+      maxReceiveCount: 5,
+      purpose: 'requeueAfter: delayed keys, forwarded into their consumer\'s FIFO queue when due.',
+    },
   ],
   functions: [
     {
@@ -164,6 +171,7 @@ export const topology: Topology = {
       tables: { objects: 'RW', log: 'RW', meta: 'RW' },
       purpose: 'Deployments: ReplicaSets per template, rolling updates, rollbacks, status.',
       consumes: [{ queue: 'deployment', batchSize: 10 }],
+      sendsTo: ['deployment', 'timers'],
     },
     {
       id: 'replicaset-controller',
@@ -173,6 +181,17 @@ export const topology: Topology = {
       tables: { objects: 'RW', log: 'RW', meta: 'RW' },
       purpose: 'ReplicaSets: keep spec.replicas pods, adopt and release pods, status.',
       consumes: [{ queue: 'replicaset', batchSize: 10 }],
+      sendsTo: ['replicaset', 'timers'],
+    },
+    {
+      id: 'timers',
+      entry: 'timers/handler.ts',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: {},
+      purpose: 'Forwards due requeue-after timers into their consumers\' FIFO queues.',
+      consumes: [{ queue: 'timers', batchSize: 10 }],
+      sendsTo: ['deployment', 'replicaset', 'scheduler', 'timers'],
     },
     {
       id: 'scheduler',

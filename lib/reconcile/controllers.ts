@@ -13,7 +13,7 @@ import { reconcileReplicaSet } from '../controllers/replicaset.ts';
 import type { ReconcileResult } from '../controllers/types.ts';
 import { typeKeyOf } from '../store/keys.ts';
 import type { ObjectStore } from '../store/types.ts';
-import type { ReconcileOutcome } from './consumer.ts';
+import type { ReconcileOutcome, Requeue } from './consumer.ts';
 import type { ReconcileKey } from './keys.ts';
 import { listAll } from './lists.ts';
 import { ControllerWriter, controllerActor } from './writer.ts';
@@ -25,6 +25,8 @@ export const PODS = findByResource('', 'v1', 'pods')!;
 export interface ControllerDeps {
   registry: Registry;
   clock: Clock;
+  /** Where reconcilers' requeueAfter goes (the timer path); without it, keys wait for the next event. */
+  requeue?: Requeue;
   log?: (entry: Record<string, unknown>) => void;
 }
 
