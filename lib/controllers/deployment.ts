@@ -198,13 +198,12 @@ class Work {
     }
     out.push(...this.deletes);
     const o = this.original;
-    if (!semanticEqual(o.metadata?.annotations, this.d.metadata?.annotations)) {
+    // kube's controller writes its revision annotations through the status subresource (whose
+    // strategy keeps them, unlike a spec write's, without bumping metadata.generation).
+    const annotationsChanged = !semanticEqual(o.metadata?.annotations, this.d.metadata?.annotations);
+    if (annotationsChanged || !semanticEqual(o.status ?? {}, this.d.status ?? {})) {
       const updated = clone(o);
-      updated.metadata = { ...updated.metadata, annotations: clone(this.d.metadata?.annotations) };
-      out.push({ kind: 'update', object: kube(updated) });
-    }
-    if (!semanticEqual(o.status ?? {}, this.d.status ?? {})) {
-      const updated = clone(o);
+      if (annotationsChanged) updated.metadata = { ...updated.metadata, annotations: clone(this.d.metadata?.annotations) };
       updated.status = clone(this.d.status);
       out.push({ kind: 'updateStatus', object: kube(updated) });
     }

@@ -3,6 +3,7 @@
  * write path (DESIGN.md, "Reconcile model"). Reconcilers never do I/O and never read the clock.
  */
 import type { KubeObject, OwnerReference } from '../core/object.ts';
+import { RESOURCE_TYPES } from '../core/resources.ts';
 
 /** Enough to name an object in an Event's involvedObject. */
 export interface ObjectReference {
@@ -12,6 +13,16 @@ export interface ObjectReference {
   name: string;
   uid: string;
 }
+
+/** The plural resource names of the kinds Skiff serves (lib/core/resources.ts); each names one kind. */
+export const RESOURCE_NAMES = [
+  'namespaces', 'pods', 'nodes', 'services', 'endpoints', 'configmaps', 'secrets', 'serviceaccounts', 'events',
+  'deployments', 'replicasets', 'leases',
+] as const;
+export type ResourceName = (typeof RESOURCE_NAMES)[number];
+
+/** kube's DeleteOptions.propagationPolicy. */
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
 export type Action =
   /** Create; `metadata.generateName` may stand in for the name. */
@@ -28,13 +39,31 @@ export type Action =
    * changes as one consistent step.
    */
   | { kind: 'updateStatus'; object: KubeObject }
+  /**
+   * Delete any kind, named by its plural resource (unique across the kinds Skiff serves).
+   * `namespace` is '' for cluster-scoped kinds. The options are kube's DeleteOptions: the
+   * preconditions make a stale decision a conflict; `propagationPolicy` chooses what happens to
+   * the object's dependents (Foreground and Orphan add the `foregroundDeletion` / `orphan`
+   * finalizer); `gracePeriodSeconds` overrides a pod's terminationGracePeriodSeconds. A delete
+   * of an object that is already gone counts as done.
+   */
   | {
     kind: 'delete';
-    resource: 'pods' | 'replicasets';
+    resource: ResourceName;
     namespace: string;
     name: string;
     preconditions?: { uid: string; resourceVersion?: string };
+    propagationPolicy?: PropagationPolicy;
+    gracePeriodSeconds?: number;
   }
+  /**
+   * Write a Namespace's `spec.finalizers` through the `namespaces/{name}/finalize` subresource
+   * (the only way to change them), with the observed resourceVersion. As with `updateStatus`,
+   * when an earlier action in the same list wrote the same namespace, the handler applies this
+   * on top of that write's result. A namespace being deleted that is left with no finalizers at
+   * all is removed from storage by this write.
+   */
+  | { kind: 'finalize'; object: KubeObject }
   | {
     kind: 'event';
     involvedObject: ObjectReference;
@@ -103,4 +132,14 @@ export function controllerOf(obj: { metadata?: { ownerReferences?: OwnerReferenc
 /** metav1.Time as kube writes it: RFC 3339, whole seconds. */
 export function timeString(t: Date): string {
   return t.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The plural resource of a kind Skiff serves and whether it is namespaced, found by API group and
+ * kind (the version is not compared, as kube's REST mapping of an owner reference does not).
+ */
+export function resourceOf(apiVersion: string, kind: string): { resource: ResourceName; group: string; namespaced: boolean } | undefined {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const t = RESOURCE_TYPES.find((r) => r.group === group && r.kind === kind);
+  return t ? { resource: t.resource as ResourceName, group: t.group, namespaced: t.namespaced } : undefined;
 }

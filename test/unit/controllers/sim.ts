@@ -115,6 +115,8 @@ export class Cluster {
           const cur = map.get(a.object.metadata.name!);
           if (!cur) throw new Error(`NotFound: ${a.object.metadata.name}`);
           cur.status = structuredClone(a.object.status) as never;
+          // Like the API's Deployment and ReplicaSet status strategies: annotations ride along.
+          cur.metadata!.annotations = structuredClone(a.object.metadata.annotations);
           cur.metadata!.resourceVersion = this.nextRV();
           break;
         }
