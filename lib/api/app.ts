@@ -319,7 +319,7 @@ export function createApi(opts: ApiOptions): Api {
         const wopts = { ...writeOptions(req, { ...ctx, verb: 'update' }), subresource: sub === 'finalize' ? undefined : sub, rawJson: rawJsonOf(req) };
         const result =
           sub === 'finalize'
-            ? await finalizeNamespace(type, n, body, wopts)
+            ? await registry.finalizeNamespace(n, body, wopts)
             : await registry.update(type, namespace, n, body, wopts);
         return objectResponse(req, result.created ? 201 : 200, result.object, result.warnings);
       }
@@ -345,21 +345,6 @@ export function createApi(opts: ApiOptions): Api {
       default:
         throw new MethodNotAllowedError(`${req.method} is not supported on ${type.resource}`);
     }
-  }
-
-  /** `namespaces/x/finalize`: only `spec.finalizers` changes; the namespace controller uses it. */
-  async function finalizeNamespace(type: ResourceType, name: string, body: unknown, wopts: WriteOptions) {
-    const finalizers = ((body as { spec?: { finalizers?: unknown } })?.spec?.finalizers ?? []) as string[];
-    if (!Array.isArray(finalizers) || finalizers.some((f) => typeof f !== 'string')) {
-      throw new BadRequestError('spec.finalizers must be a list of strings');
-    }
-    const rv = (body as { metadata?: { resourceVersion?: unknown } })?.metadata?.resourceVersion;
-    return registry.mutate(type, undefined, name, wopts, typeof rv === 'string' && rv ? rv : undefined, (live) => {
-      if (!live) throw new NotFoundError(refOf(type, name));
-      const next = structuredClone(live);
-      next.spec = { ...((next.spec as object) ?? {}), finalizers };
-      return { update: registry.recordUpdate(type, live, next, wopts, 'finalize') };
-    });
   }
 
   async function scale(req: ApiRequest, r: ResourceRoute, ctx: RequestContext): Promise<ApiResponse> {

@@ -82,6 +82,8 @@ const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']
 
 const STATUS_KINDS_WITH_SUBRESOURCE = (type: ResourceType) => type.subresources.some((s) => s.name === 'status');
 
+const STATUS_KEEPS_ANNOTATIONS = new Set(['Deployment', 'ReplicaSet']);
+
 /** Kinds kube lets PUT create when the object is missing. */
 const CREATE_ON_UPDATE = new Set(['Endpoints', 'Lease', 'Event']);
 
@@ -298,10 +300,16 @@ export class Registry {
     }
     let next: KubeObject;
     if (subresource === 'status') {
-      // A status write changes status only (kube's ResetObjectMetaForStatus).
+      // A status write changes status only (kube's ResetObjectMetaForStatus), except that the
+      // Deployment and ReplicaSet status strategies keep the writer's annotations: their
+      // controllers record revisions there without bumping metadata.generation.
       next = deepCopy(live);
       if ('status' in input) next.status = deepCopy(input.status);
       else delete next.status;
+      if (STATUS_KEEPS_ANNOTATIONS.has(type.kind)) {
+        if (input.metadata.annotations) next.metadata.annotations = deepCopy(input.metadata.annotations);
+        else delete next.metadata.annotations;
+      }
     } else {
       next = deepCopy(input);
       const meta = next.metadata;
@@ -353,6 +361,27 @@ export class Registry {
       next,
       updateManagedFields({ live, updated: next, manager: managerOf(opts), operation: 'Update', apiVersion: apiVersionOf(type), subresource, time: this.now() }),
     );
+  }
+
+  // ---------------------------------------------------------------- finalize
+
+  /**
+   * `namespaces/x/finalize`: only `spec.finalizers` changes (the namespace controller removes
+   * `kubernetes` once the namespace is empty; a terminating namespace with none left goes).
+   */
+  async finalizeNamespace(name: string, body: unknown, opts: WriteOptions): Promise<WriteResult> {
+    const type = NAMESPACES;
+    const finalizers = ((body as { spec?: { finalizers?: unknown } })?.spec?.finalizers ?? []) as string[];
+    if (!Array.isArray(finalizers) || finalizers.some((f) => typeof f !== 'string')) {
+      throw new BadRequestError('spec.finalizers must be a list of strings');
+    }
+    const rv = (body as { metadata?: { resourceVersion?: unknown } })?.metadata?.resourceVersion;
+    return this.mutate(type, undefined, name, opts, typeof rv === 'string' && rv ? rv : undefined, (live) => {
+      if (!live) throw new NotFoundError(refOf(type, name));
+      const next = structuredClone(live);
+      next.spec = { ...((next.spec as object) ?? {}), finalizers };
+      return { update: this.recordUpdate(type, live, next, opts, 'finalize') };
+    });
   }
 
   // ---------------------------------------------------------------- bind
@@ -458,8 +487,10 @@ function gracePeriod(type: ResourceType, live: KubeObject, options: DeleteOption
   if (type.kind !== 'Pod') return undefined;
   const spec = live.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
   const status = live.status as { phase?: string } | undefined;
-  if (!spec?.nodeName) return undefined;
-  if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return undefined;
+  // kube's CheckGracefulDelete: an unscheduled or finished pod has nothing to stop, so its grace
+  // period is 0 (which also completes a deletion already pending).
+  if (!spec?.nodeName) return 0;
+  if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return 0;
   return options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
 }
 

@@ -14,13 +14,15 @@ import { MAX_BODY_BYTES } from '../api/codec.ts';
 import { Registry } from '../api/registry.ts';
 import { systemClock, type Clock } from '../core/object.ts';
 import { DynamoStore } from '../store/dynamo-store.ts';
-import { topology } from '../topology.ts';
 import { handleStreaming } from '../../functions/api/handler.ts';
 import { ensureAdminToken, ensureCertificates } from './certs.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { LocalRuntimeError } from './errors.ts';
 import { eventFromRequest, sinkForResponse } from './http-adapter.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
+import { startSimulatedNodes } from '../agent/agent.ts';
+import { localSqsClient } from './queues.ts';
+import { startReconcileLoop } from './reconcile-loop.ts';
 import { createTables, localDynamoClient } from './tables.ts';
 
 export interface LocalClusterOptions {
@@ -29,6 +31,7 @@ export interface LocalClusterOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Simulated nodes to run in this process (default 2; 0 for none). */
   nodes?: number;
   clock?: Clock;
   /** Longest a watch stays open before the client must resume it (default 30 min). */
@@ -81,16 +84,20 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     stops.push(() => ddb.stop());
     const sqs: FauxqsServer = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
     stops.push(() => sqs.stop());
-    for (const q of topology.queues) {
-      const fifo = q.fifo ? '.fifo' : '';
-      sqs.createQueue(`skiff-${q.id}-dlq${fifo}`, { attributes: q.fifo ? { FifoQueue: 'true' } : {} });
-    }
+    const sqsEndpoint = `http://127.0.0.1:${sqs.port}`;
+    const sqsClient = localSqsClient(sqsEndpoint);
+    stops.push(async () => sqsClient.destroy());
 
     const client = localDynamoClient(ddb.endpoint);
     const tables = await createTables(client, 'skiff-');
     const store = new DynamoStore({ client, tables, clock, watchWindowSeconds: opts.watchWindowSeconds });
     stops.push(async () => store.close?.());
     await bootstrap(new Registry({ store, clock }));
+    const loop = await startReconcileLoop({
+      dynamoClient: client, dynamoEndpoint: ddb.endpoint, sqs: sqsClient, tables, store, clock,
+      log: (e) => log(JSON.stringify(e)),
+    });
+    stops.push(() => loop.stop());
 
     const api = createApi({
       store,
@@ -131,6 +138,16 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const url = `https://${host}:${port}`;
     const kubeconfigPath = join(dataDir, 'kubeconfig');
     writeKubeconfig({ path: kubeconfigPath, server: url, caPem: pki.caPem, token });
+    // Local nodes: simulated agents in this process, talking to the API over HTTPS as remote
+    // agents do. Names are stable (node-0, node-1, …), so a restart finds its nodes again.
+    const nodeCount = opts.nodes ?? 2;
+    if (nodeCount > 0) {
+      const nodes = await startSimulatedNodes({
+        server: url, token, caPem: pki.caPem, count: nodeCount, namePrefix: 'node', clock,
+        log: (line) => log(JSON.stringify({ level: 'WARN', component: 'agent', message: line })),
+      });
+      stops.push(() => nodes.stop());
+    }
     return {
       url,
       port,
@@ -138,7 +155,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
       token,
       caPem: pki.caPem,
       dynamodbEndpoint: ddb.endpoint,
-      sqsEndpoint: `http://127.0.0.1:${sqs.port}`,
+      sqsEndpoint,
       api,
       stop,
     };

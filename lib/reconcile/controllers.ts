@@ -5,16 +5,20 @@
  * consumer.
  */
 import type { Registry } from '../api/registry.ts';
-import type { Deployment, Pod, ReplicaSet } from '../api/schema/index.ts';
-import type { Clock } from '../core/object.ts';
-import { findByResource, type ResourceType } from '../core/resources.ts';
+import type { Deployment, Endpoints, Namespace, Pod, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
+import type { Clock, KubeObject, OwnerReference } from '../core/object.ts';
+import { findByKind, findByResource, RESOURCE_TYPES, type ResourceType } from '../core/resources.ts';
 import { reconcileDeployment } from '../controllers/deployment.ts';
+import { reconcileEndpoints } from '../controllers/endpoints.ts';
+import { collectGarbage, FOREGROUND_FINALIZER, ORPHAN_FINALIZER, type OwnerState } from '../controllers/gc.ts';
+import { reconcileNamespace } from '../controllers/namespace.ts';
+import { reconcileServiceAccounts } from '../controllers/serviceaccount.ts';
 import { reconcileReplicaSet } from '../controllers/replicaset.ts';
 import type { ReconcileResult } from '../controllers/types.ts';
 import { typeKeyOf } from '../store/keys.ts';
 import type { ObjectStore } from '../store/types.ts';
 import type { ReconcileOutcome, Requeue } from './consumer.ts';
-import type { ReconcileKey } from './keys.ts';
+import { typeOfKey, type ReconcileKey } from './keys.ts';
 import { listAll } from './lists.ts';
 import { ControllerWriter, controllerActor } from './writer.ts';
 
@@ -83,5 +87,113 @@ export function deploymentReconciler(deps: ControllerDeps): KeyReconciler {
     const result = reconcileDeployment({ deployment, replicaSets, pods, now: deps.clock() });
     await writer.apply(result.actions);
     return outcome(result, observed);
+  };
+}
+
+export const SERVICES = findByResource('', 'v1', 'services')!;
+export const ENDPOINTS = findByResource('', 'v1', 'endpoints')!;
+export const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
+export const SERVICEACCOUNTS = findByResource('', 'v1', 'serviceaccounts')!;
+
+export function endpointsReconciler(deps: ControllerDeps): KeyReconciler {
+  const writer = writerFor(deps, 'endpoint-controller');
+  const store = deps.registry.store;
+  return async (key) => {
+    const observed: Record<string, number> = {};
+    const service = (await store.get(SERVICES, key.namespace, key.name)) as Service | undefined;
+    const endpoints = (await store.get(ENDPOINTS, key.namespace, key.name)) as Endpoints | undefined;
+    if (!service && !endpoints) return {};
+    const pods = service ? await listInto<Pod>(store, PODS, key.namespace, observed) : [];
+    const result = reconcileEndpoints({ service, pods, endpoints, now: deps.clock() });
+    await writer.apply(result.actions);
+    return outcome(result, observed);
+  };
+}
+
+/** Every namespaced kind: a namespace is emptied of all of them, Events included. */
+const NAMESPACED = RESOURCE_TYPES.filter((t) => t.namespaced);
+
+export function namespaceReconciler(deps: ControllerDeps): KeyReconciler {
+  const writer = writerFor(deps, 'namespace-controller');
+  const store = deps.registry.store;
+  return async (key) => {
+    const namespace = (await store.get(NAMESPACES, undefined, key.name)) as Namespace | undefined;
+    if (!namespace) return {};
+    const contents: Record<string, KubeObject[]> = {};
+    if (namespace.metadata?.deletionTimestamp) {
+      for (const type of NAMESPACED) contents[type.resource] = (await listAll(store, type, key.name)).items;
+    }
+    const result = reconcileNamespace({ namespace, contents, now: deps.clock() });
+    await writer.apply(result.actions);
+    return outcome(result, {});
+  };
+}
+
+export function serviceAccountReconciler(deps: ControllerDeps): KeyReconciler {
+  const writer = writerFor(deps, 'serviceaccount-controller');
+  const store = deps.registry.store;
+  return async (key) => {
+    const namespace = (await store.get(NAMESPACES, undefined, key.name)) as Namespace | undefined;
+    if (!namespace) return {};
+    const observed: Record<string, number> = {};
+    const serviceAccounts = await listInto<ServiceAccount>(store, SERVICEACCOUNTS, key.name, observed);
+    const result = reconcileServiceAccounts({ namespace, serviceAccounts });
+    await writer.apply(result.actions);
+    return outcome(result, observed);
+  };
+}
+
+/**
+ * The garbage collector for one owner key: nothing to do while the owner exists and is not
+ * deleting in the foreground or orphaning; otherwise its dependents (every object in its
+ * namespace, or in all namespaces for a cluster-scoped owner, whose ownerReferences name it) are
+ * deleted, released or waited for, one pass per owner uid they reference.
+ */
+export function garbageCollector(deps: ControllerDeps): KeyReconciler {
+  const writer = writerFor(deps, 'garbage-collector-controller');
+  const store = deps.registry.store;
+  return async (key) => {
+    const ownerType = typeOfKey(key);
+    if (!ownerType) return {};
+    const owner = await store.get(ownerType, ownerType.namespaced ? key.namespace : undefined, key.name);
+    const finalizers = owner?.metadata.finalizers ?? [];
+    if (owner && !(owner.metadata.deletionTimestamp && (finalizers.includes(ORPHAN_FINALIZER) || finalizers.includes(FOREGROUND_FINALIZER)))) return {};
+
+    const group = ownerType.group;
+    const names = (r: OwnerReference) => r.kind === ownerType.kind && r.name === key.name && (r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '') === group;
+    const dependents: KubeObject[] = [];
+    for (const type of RESOURCE_TYPES) {
+      if (type.resource === 'events' || (ownerType.namespaced && !type.namespaced)) continue;
+      const { items } = await listAll(store, type, ownerType.namespaced ? key.namespace : undefined);
+      dependents.push(...items.filter((o) => o.metadata.ownerReferences?.some(names)));
+    }
+    if (dependents.length === 0 && !owner) return {};
+
+    // The dependents' other owners, looked up where their references point.
+    const others = new Map<string, OwnerState>();
+    for (const dep of dependents) {
+      for (const ref of dep.metadata.ownerReferences ?? []) {
+        if (names(ref)) continue;
+        const type = findByKind(ref.apiVersion, ref.kind) ?? RESOURCE_TYPES.find((t) => t.kind === ref.kind && t.group === (ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : ''));
+        if (!type) continue;
+        const ns = type.namespaced ? dep.metadata.namespace ?? '' : '';
+        const id = `${type.resource}/${ns}/${ref.name}`;
+        if (others.has(id)) continue;
+        others.set(id, { ref: { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ns, name: ref.name, uid: ref.uid }, object: await store.get(type, ns || undefined, ref.name) });
+      }
+    }
+    const ownersAmongDependents = dependents
+      .filter((d) => dependents.some((o) => o.metadata.ownerReferences?.some((r) => r.uid === d.metadata.uid)))
+      .map((d) => d.metadata.uid ?? '');
+    const uids = new Set(dependents.flatMap((d) => (d.metadata.ownerReferences ?? []).filter(names).map((r) => r.uid)));
+    if (owner?.metadata.uid) uids.add(owner.metadata.uid);
+    let requeueAfterMs: number | undefined;
+    for (const uid of uids) {
+      const ref = { apiVersion: `${group ? `${group}/` : ''}${ownerType.version}`, kind: ownerType.kind, namespace: ownerType.namespaced ? key.namespace : '', name: key.name, uid };
+      const result = collectGarbage({ owner: { ref, object: owner }, dependents, otherOwners: [...others.values()], ownersAmongDependents });
+      await writer.apply(result.actions);
+      if (result.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, result.requeueAfterMs);
+    }
+    return requeueAfterMs === undefined ? {} : { requeueAfterMs };
   };
 }

@@ -51,6 +51,12 @@ export function lookupsFor(e: LogEntry): Lookup[] {
 
 const SCHEDULER_NAME = 'default-scheduler';
 const GC_FINALIZERS = new Set(['foregroundDeletion', 'orphan']);
+/**
+ * Kinds whose Background deletion does not wake the garbage collector: they own nothing in
+ * practice, and they are the most deleted (every pod replaced, every event expired). Foreground
+ * and Orphan deletion of them still do.
+ */
+const RARELY_OWNERS = new Set(['pods', 'events', 'endpoints', 'leases.coordination.k8s.io']);
 
 function controllerOf(refs: readonly OwnerReference[] | undefined): OwnerReference | undefined {
   return refs?.find((r) => r.controller === true);
@@ -134,7 +140,7 @@ export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
   // The garbage collector: owners that went away (Background), owners waiting on their dependents
   // (Foreground) or releasing them (Orphan), and waiting owners whose dependent went away.
   const finalizers = obj.metadata.finalizers ?? [];
-  if (deleted || (obj.metadata.deletionTimestamp && finalizers.some((f) => GC_FINALIZERS.has(f)))) add(QUEUES.gc, self);
+  if ((deleted && !RARELY_OWNERS.has(e.type)) || (obj.metadata.deletionTimestamp && finalizers.some((f) => GC_FINALIZERS.has(f)))) add(QUEUES.gc, self);
   if (deleted) for (const ref of obj.metadata.ownerReferences ?? []) add(QUEUES.gc, ownerKey(ref, e.namespace));
   // A namespace being emptied is checked again as each of its objects goes.
   if (deleted && e.namespace && e.type !== 'events' && ctx.namespaceTerminating(e.namespace)) {

@@ -119,13 +119,14 @@ export class ControllerWriter {
       written.set(identity(a.object), res.object);
       return;
     }
-    const other = a as { kind: string; object?: KubeObject };
-    if (other.kind === 'finalize' && other.object) {
-      const type = typeOfObject(other.object);
-      await registry.update(type, undefined, other.object.metadata.name!, other.object, { ...this.#ctx('update'), subresource: 'finalize' });
+    if (a.kind === 'finalize') {
+      const base = written.get(identity(a.object));
+      const body = base ? { ...base, spec: a.object.spec } : a.object;
+      const res = await registry.finalizeNamespace(a.object.metadata.name!, body, this.#ctx('update'));
+      written.set(identity(a.object), res.object);
       return;
     }
-    throw new Error(`unknown action ${other.kind}`);
+    throw new Error(`unknown action ${a.kind}`);
   }
 
   async #createRun(run: { action: Action; index: number }[], created: Map<number, KubeObject | undefined>): Promise<void> {
@@ -160,12 +161,11 @@ export class ControllerWriter {
     for (let i = 0; i < deletes.length; i += parallel) {
       const batch = deletes.slice(i, i + parallel);
       const results = await Promise.allSettled(batch.map(async (d) => {
-        const extra = d as { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan'; gracePeriodSeconds?: number };
         try {
           await this.#o.registry.delete(typeOfResource(d.resource), d.namespace || undefined, d.name, {
             preconditions: d.preconditions,
-            ...(extra.propagationPolicy ? { propagationPolicy: extra.propagationPolicy } : {}),
-            ...(extra.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: extra.gracePeriodSeconds } : {}),
+            ...(d.propagationPolicy ? { propagationPolicy: d.propagationPolicy } : {}),
+            ...(d.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: d.gracePeriodSeconds } : {}),
           }, this.#ctx('delete'));
           gone.add(d);
         } catch (err) {

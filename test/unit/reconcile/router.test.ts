@@ -121,8 +121,10 @@ describe('routeEntry', () => {
 
   it('deletions wake the garbage collector for the object and its owners, and a terminating namespace', () => {
     const routes = sorted(routeEntry(entry('pods', pod({ spec: { nodeName: 'n1' } }), 'DELETED'), ctx({ terminating: ['default'] })));
-    assert.ok(routes.includes('gc core/Pod/default/web-abc-x1'));
+    assert.ok(!routes.includes('gc core/Pod/default/web-abc-x1'), 'pods own nothing in practice');
     assert.ok(routes.includes('gc apps/ReplicaSet/default/web-abc'));
+    const rs: KubeObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-abc', namespace: 'default' } };
+    assert.ok(sorted(routeEntry(entry('replicasets.apps', rs, 'DELETED'), ctx())).includes('gc apps/ReplicaSet/default/web-abc'));
     assert.ok(routes.includes('namespace core/Namespace//default'));
     assert.ok(!sorted(routeEntry(entry('pods', pod(), 'DELETED'), ctx())).includes('namespace core/Namespace//default'));
   });

@@ -1,0 +1,297 @@
+/**
+ * The reconcile loop end to end with stock kubectl: `skiff start --in-memory --nodes 2` (log
+ * stream → router → SQS → controllers and scheduler; simulated nodes run the pods).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestCluster, type TestCluster } from '../../helpers/cluster.ts';
+
+let c: TestCluster;
+
+before(async () => {
+  c = await startTestCluster(['--nodes', '2']);
+});
+after(async () => {
+  await c?.stop();
+});
+
+interface PodView {
+  name: string;
+  node?: string;
+  phase?: string;
+  ready: boolean;
+  image: string;
+  deleting: boolean;
+  labels: Record<string, string>;
+}
+
+async function pods(selector: string): Promise<PodView[]> {
+  const list = JSON.parse(await c.k(['get', 'pods', '-l', selector, '-o', 'json'])) as {
+    items: { metadata: { name: string; deletionTimestamp?: string; labels?: Record<string, string> }; spec: { nodeName?: string; containers: { image: string }[] }; status?: { phase?: string; conditions?: { type: string; status: string }[] } }[];
+  };
+  return list.items.map((p) => ({
+    name: p.metadata.name,
+    node: p.spec.nodeName,
+    phase: p.status?.phase,
+    ready: p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false,
+    image: p.spec.containers[0].image,
+    deleting: !!p.metadata.deletionTimestamp,
+    labels: p.metadata.labels ?? {},
+  }));
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+}
+
+/** Resolves once exactly `n` live pods match, all Running and Ready with `image`. */
+const settled = (selector: string, n: number, image?: string) =>
+  waitFor(`${n} ready pods for ${selector}${image ? ` with ${image}` : ''}`, async () => {
+    const all = (await pods(selector)).filter((p) => !p.deleting);
+    const ok = all.length === n && all.every((p) => p.phase === 'Running' && p.ready && (!image || p.image === image));
+    return ok ? all : undefined;
+  });
+
+const deployment = (name: string, image: string, replicas: number, extra = '') => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name} }
+spec:
+  replicas: ${replicas}
+  selector: { matchLabels: { app: ${name} } }
+  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: main
+        image: ${image}
+        ports: [{ containerPort: 8080, name: http }]
+${extra}`;
+
+describe('the reconcile loop with kubectl', () => {
+  it('registers the local nodes, Ready', async () => {
+    const nodes = await waitFor('two Ready nodes', async () => {
+      const out = await c.k(['get', 'nodes', '--no-headers']);
+      const lines = out.trim().split('\n').filter(Boolean);
+      return lines.length === 2 && lines.every((l) => /\sReady\s/.test(l)) ? lines : undefined;
+    });
+    assert.equal(nodes.length, 2);
+  });
+
+  it('runs a Deployment: ReplicaSet, pods bound across nodes and Running, rollout status done', async () => {
+    await c.k(['apply', '-f', '-'], { input: deployment('web', 'nginx:1.25', 4) });
+    const running = await settled('app=web', 4, 'nginx:1.25');
+    assert.equal(new Set(running.map((p) => p.node)).size, 2, `spread across both nodes: ${JSON.stringify(running.map((p) => p.node))}`);
+    const status = await c.k(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.match(status, /successfully rolled out/);
+    const rs = JSON.parse(await c.k(['get', 'rs', '-l', 'app=web', '-o', 'json'])) as { items: { metadata: { labels: Record<string, string>; ownerReferences: { kind: string; name: string }[] }; status: { readyReplicas?: number } }[] };
+    assert.equal(rs.items.length, 1);
+    assert.equal(rs.items[0].metadata.ownerReferences[0].kind, 'Deployment');
+    assert.ok(rs.items[0].metadata.labels['pod-template-hash']);
+    assert.equal(rs.items[0].status.readyReplicas, 4);
+    const describe = await c.k(['describe', 'deployment', 'web']);
+    assert.match(describe, /ScalingReplicaSet/);
+  });
+
+  it('scales up and down', async () => {
+    await c.k(['scale', 'deployment/web', '--replicas=6']);
+    await settled('app=web', 6);
+    await c.k(['scale', 'deployment/web', '--replicas=3']);
+    await settled('app=web', 3);
+  });
+
+  it('replaces a deleted pod', async () => {
+    const [victim] = await settled('app=web', 3);
+    await c.k(['delete', 'pod', victim.name, '--wait=false']);
+    const after = await settled('app=web', 3);
+    assert.ok(!after.some((p) => p.name === victim.name));
+  });
+
+  it('rolls out a new image, keeps history with change-cause, and rolls back to a revision', async () => {
+    await c.k(['annotate', 'deployment/web', 'kubernetes.io/change-cause=first']);
+    await c.k(['set', 'image', 'deployment/web', 'main=nginx:1.26']);
+    await c.k(['annotate', 'deployment/web', 'kubernetes.io/change-cause=second', '--overwrite']);
+    const status = await c.k(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.match(status, /successfully rolled out/);
+    await settled('app=web', 3, 'nginx:1.26');
+    const history = await c.k(['rollout', 'history', 'deployment/web']);
+    assert.match(history, /1\s+first/);
+    assert.match(history, /2\s+second/);
+    await c.k(['rollout', 'undo', 'deployment/web', '--to-revision=1']);
+    await c.k(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 70_000 });
+    await settled('app=web', 3, 'nginx:1.25');
+    const after = await c.k(['rollout', 'history', 'deployment/web']);
+    assert.match(after, /3\s+first/, 'the old revision comes back as the newest');
+  });
+
+  it('pauses and resumes a rollout', async () => {
+    await c.k(['rollout', 'pause', 'deployment/web']);
+    await c.k(['set', 'image', 'deployment/web', 'main=nginx:1.27']);
+    await new Promise((ok) => setTimeout(ok, 2000));
+    const paused = await pods('app=web');
+    assert.ok(paused.every((p) => p.image === 'nginx:1.25'), 'nothing rolls while paused');
+    await c.k(['rollout', 'resume', 'deployment/web']);
+    await settled('app=web', 3, 'nginx:1.27');
+  });
+
+  it('refuses a Deployment whose selector does not match its template (422)', async () => {
+    const bad = deployment('bad', 'nginx', 1).replace('selector: { matchLabels: { app: bad } }', 'selector: { matchLabels: { app: other } }');
+    const r = await c.kubectl(['apply', '-f', '-'], { input: bad });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /selector.*does not match template labels|`selector` does not match template `labels`/);
+  });
+
+  it('keeps a pod that fits nowhere Pending with the reason, and schedules it once a node fits', async () => {
+    await c.k(['apply', '-f', '-'], { input: `
+apiVersion: v1
+kind: Pod
+metadata: { name: big }
+spec:
+  containers: [{ name: c, image: busybox, resources: { requests: { cpu: "100" } } }]
+` });
+    const message = await waitFor('a FailedScheduling reason', async () => {
+      const pod = JSON.parse(await c.k(['get', 'pod', 'big', '-o', 'json'])) as { status?: { conditions?: { type: string; status: string; message?: string }[] } };
+      return pod.status?.conditions?.find((x) => x.type === 'PodScheduled' && x.status === 'False')?.message;
+    });
+    assert.match(message, /^0\/2 nodes are available: 2 Insufficient cpu\./);
+    // A node big enough appears (registered by hand, as a kubelet would).
+    await c.k(['apply', '-f', '-'], { input: `
+apiVersion: v1
+kind: Node
+metadata: { name: huge, labels: { kubernetes.io/hostname: huge } }
+status:
+  capacity: { cpu: "128", memory: 512Gi, pods: "110" }
+  allocatable: { cpu: "128", memory: 512Gi, pods: "110" }
+  conditions: [{ type: Ready, status: "True", reason: KubeletReady, message: ready }]
+` });
+    const node = await waitFor('pod big bound', async () => {
+      const pod = JSON.parse(await c.k(['get', 'pod', 'big', '-o', 'json'])) as { spec: { nodeName?: string } };
+      return pod.spec.nodeName;
+    });
+    assert.equal(node, 'huge');
+    await c.k(['delete', 'pod', 'big', '--grace-period=0', '--force']);
+    await c.k(['delete', 'node', 'huge']);
+  });
+
+  it('cordons, taints and drains: pods move to the node that is left', async () => {
+    const nodes = (await c.k(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'])).trim().split(/\s+/).sort();
+    const [keep, drain] = nodes;
+    await c.k(['cordon', drain]);
+    const cordoned = JSON.parse(await c.k(['get', 'node', drain, '-o', 'json'])) as { spec: { unschedulable?: boolean } };
+    assert.equal(cordoned.spec.unschedulable, true);
+    await c.k(['taint', 'nodes', keep, 'dedicated=web:PreferNoSchedule']);
+    await c.k(['drain', drain, '--ignore-daemonsets', '--force', '--delete-emptydir-data', '--timeout=60s'], { timeoutMs: 70_000 });
+    const moved = await settled('app=web', 3);
+    assert.ok(moved.every((p) => p.node === keep), `all on ${keep}: ${JSON.stringify(moved.map((p) => p.node))}`);
+    await c.k(['uncordon', drain]);
+    await c.k(['taint', 'nodes', keep, 'dedicated=web:PreferNoSchedule-']);
+  });
+});
+
+describe('the other controllers with kubectl', () => {
+  it('gives every namespace a default ServiceAccount', async () => {
+    await c.k(['create', 'namespace', 'sa-check']);
+    const sa = await waitFor('default ServiceAccount', async () => (await c.kubectl(['get', 'serviceaccount', 'default', '-n', 'sa-check', '-o', 'name'])).stdout.trim() || undefined);
+    assert.equal(sa, 'serviceaccount/default');
+  });
+
+  it('keeps a Service\'s Endpoints on its ready pods, with named ports resolved', async () => {
+    await c.k(['apply', '-f', '-'], { input: `${deployment('api', 'nginx:1.25', 2)}
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api }
+spec:
+  selector: { app: api }
+  ports: [{ name: web, port: 80, targetPort: http }]
+` });
+    const running = await settled('app=api', 2);
+    const ips = (await c.k(['get', 'pods', '-l', 'app=api', '-o', 'jsonpath={.items[*].status.podIP}'])).trim().split(/\s+/).sort();
+    const endpoints = await waitFor('endpoints with both pods', async () => {
+      const ep = JSON.parse(await c.k(['get', 'endpoints', 'api', '-o', 'json'])) as { subsets?: { addresses?: { ip: string; targetRef?: { name: string } }[]; ports?: { name?: string; port: number }[] }[] };
+      const addrs = (ep.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => a.ip).sort();
+      return JSON.stringify(addrs) === JSON.stringify(ips) ? ep : undefined;
+    });
+    assert.deepEqual(endpoints.subsets![0].ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
+    assert.equal(running.length, 2);
+    await c.k(['scale', 'deployment/api', '--replicas=1']);
+    await settled('app=api', 1);
+    await waitFor('endpoints down to one address', async () => {
+      const ep = JSON.parse(await c.k(['get', 'endpoints', 'api', '-o', 'json'])) as { subsets?: { addresses?: unknown[] }[] };
+      return (ep.subsets ?? []).flatMap((s) => s.addresses ?? []).length === 1;
+    });
+  });
+
+  it('deletes a Deployment in the background: its ReplicaSets and pods go too', async () => {
+    await c.k(['apply', '-f', '-'], { input: deployment('bg', 'nginx', 2) });
+    await settled('app=bg', 2);
+    await c.k(['delete', 'deployment', 'bg']);
+    await waitFor('bg ReplicaSets and pods gone', async () => {
+      const left = await c.k(['get', 'rs,pods', '-l', 'app=bg', '-o', 'name']);
+      return left.trim() === '';
+    });
+  });
+
+  it('deletes in the foreground: the owner stays until its dependents are gone', async () => {
+    await c.k(['apply', '-f', '-'], { input: deployment('fg', 'nginx', 2) });
+    await settled('app=fg', 2);
+    const r = await c.kubectl(['delete', 'deployment', 'fg', '--cascade=foreground', '--wait=false']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = await c.kubectl(['get', 'deployment', 'fg', '-o', 'json']);
+    if (d.code === 0) {
+      const obj = JSON.parse(d.stdout) as { metadata: { finalizers?: string[]; deletionTimestamp?: string } };
+      assert.ok(obj.metadata.deletionTimestamp);
+      assert.ok(obj.metadata.finalizers?.includes('foregroundDeletion'));
+    }
+    await waitFor('fg and everything it owned gone', async () => {
+      const left = await c.k(['get', 'deployment,rs,pods', '-l', 'app=fg', '-o', 'name']);
+      const owner = await c.kubectl(['get', 'deployment', 'fg']);
+      return left.trim() === '' && owner.code !== 0;
+    });
+  });
+
+  it('orphans: --cascade=orphan leaves the ReplicaSet and pods, without an owner', async () => {
+    await c.k(['apply', '-f', '-'], { input: deployment('orph', 'nginx', 2) });
+    await settled('app=orph', 2);
+    await c.k(['delete', 'deployment', 'orph', '--cascade=orphan']);
+    const rs = await waitFor('ReplicaSet released', async () => {
+      const list = JSON.parse(await c.k(['get', 'rs', '-l', 'app=orph', '-o', 'json'])) as { items: { metadata: { ownerReferences?: unknown[] } }[] };
+      return list.items.length === 1 && !list.items[0].metadata.ownerReferences ? list.items : undefined;
+    });
+    assert.equal(rs.length, 1);
+    assert.equal((await c.kubectl(['get', 'deployment', 'orph'])).code, 1);
+    await settled('app=orph', 2);
+  });
+
+  it('deletes a namespace with everything in it', async () => {
+    await c.k(['create', 'namespace', 'doomed']);
+    await c.k(['apply', '-n', 'doomed', '-f', '-'], { input: `${deployment('w', 'nginx', 2)}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings }
+data: { a: "1" }
+` });
+    await waitFor('pods running in doomed', async () => {
+      const out = await c.k(['get', 'pods', '-n', 'doomed', '--no-headers']);
+      return out.split('\n').filter((l) => /Running/.test(l)).length === 2;
+    });
+    await c.k(['delete', 'namespace', 'doomed', '--wait=false']);
+    await waitFor('namespace doomed gone', async () => (await c.kubectl(['get', 'namespace', 'doomed'])).code === 1, 60_000);
+    const left = await c.k(['get', 'all,configmaps', '-n', 'doomed', '-o', 'name']);
+    assert.equal(left.trim(), '');
+  });
+});
