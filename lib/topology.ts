@@ -154,6 +154,13 @@ export const topology: Topology = {
       purpose: 'Namespace keys whose default ServiceAccount to ensure.',
     },
     {
+      id: 'heartbeat',
+      fifo: false,
+      visibilityTimeoutSeconds: 30,
+      maxReceiveCount: 3,
+      purpose: 'Node lease renewals from the API, coalesced by the heartbeat function: no log events.',
+    },
+    {
       id: 'timers',
       fifo: false,
       visibilityTimeoutSeconds: 30,
@@ -170,6 +177,7 @@ export const topology: Topology = {
       tables: { objects: 'RW', log: 'RW', meta: 'RW' },
       purpose: 'The Kubernetes REST API behind API Gateway HTTP API; watches end after 25 s and clients resume them.',
       environment: { SKIFF_MAX_WATCH_SECONDS: '25' },
+      sendsTo: ['heartbeat'],
     },
     {
       id: 'watch',
@@ -180,6 +188,7 @@ export const topology: Topology = {
       tables: { objects: 'RW', log: 'RW', meta: 'RW' },
       purpose: 'The same API, streaming through a Lambda Function URL, for long watches (up to 14 minutes each).',
       environment: { SKIFF_MAX_WATCH_SECONDS: '840' },
+      sendsTo: ['heartbeat'],
     },
     {
       id: 'router',
@@ -250,6 +259,15 @@ export const topology: Topology = {
       purpose: 'A default ServiceAccount in every namespace.',
       consumes: [{ queue: 'serviceaccount', batchSize: 10 }],
       sendsTo: ['serviceaccount', 'timers'],
+    },
+    {
+      id: 'heartbeat',
+      entry: 'heartbeat/handler.ts',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: { objects: 'RW' },
+      purpose: 'Coalesces node lease renewals: one conditional write per node per batch, never a log event.',
+      consumes: [{ queue: 'heartbeat', batchSize: 100, maxBatchingWindowSeconds: 1 }],
     },
     {
       id: 'timers',

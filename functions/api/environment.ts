@@ -5,6 +5,10 @@ import { adminEntry, tokenAuthenticator } from '../../lib/api/auth.ts';
 import { systemClock } from '../../lib/core/object.ts';
 import { storeDynamoClient } from '../../lib/store/dynamo-client.ts';
 import { DynamoStore } from '../../lib/store/dynamo-store.ts';
+import { DynamoHeartbeats } from '../../lib/store/heartbeats.ts';
+import { sqsHeartbeatSender } from '../../lib/reconcile/heartbeats.ts';
+import { queueEnvVar } from '../../lib/topology.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
   const need = (k: string) => {
@@ -12,12 +16,18 @@ export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
     if (!v) throw new Error(`environment variable ${k} is not set`);
     return v;
   };
+  const client = storeDynamoClient();
   const store = new DynamoStore({
-    client: storeDynamoClient(),
+    client,
     tables: { objects: need('SKIFF_TABLE_OBJECTS'), log: need('SKIFF_TABLE_LOG'), meta: need('SKIFF_TABLE_META') },
   });
+  const heartbeatQueue = env[queueEnvVar('heartbeat')];
+  const heartbeats = heartbeatQueue
+    ? { send: sqsHeartbeatSender(new SQSClient({}), heartbeatQueue), store: new DynamoHeartbeats(client, { objects: need('SKIFF_TABLE_OBJECTS') }) }
+    : undefined;
   return createApi({
     store,
+    heartbeats,
     auth: tokenAuthenticator([adminEntry(await adminToken(env))]),
     clock: systemClock,
     maxWatchSeconds: Number(env.SKIFF_MAX_WATCH_SECONDS ?? 25),

@@ -19,6 +19,7 @@ import { decodeObjectBody, decodePatchBody, mediaType, negotiate, type Represent
 import { aggregatedDiscovery, AGGREGATED_DISCOVERY_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
+import { NODE_LEASE_NAMESPACE, renewalOf, withHeartbeat, type HeartbeatPath } from './heartbeats.ts';
 import { applyPatch } from './patch/index.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
 import { Registry, type DeleteOptions, type FieldValidation, type WriteOptions } from './registry.ts';
@@ -47,6 +48,8 @@ export interface ApiOptions {
   maxWatchSeconds?: number;
   /** Readiness: resolves true once the backing services answer. */
   ready?: () => Promise<boolean>;
+  /** The cheap path for node lease renewals; without it they are ordinary writes. */
+  heartbeats?: HeartbeatPath;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -201,7 +204,16 @@ export function createApi(opts: ApiOptions): Api {
       filter: predicate,
       nodeName,
     });
+    if (opts.heartbeats && r.type.kind === 'Lease' && (r.namespace === undefined || r.namespace === NODE_LEASE_NAMESPACE)) {
+      const beats = new Map((await opts.heartbeats.store.all()).map((b) => [b.node, b]));
+      result.items = result.items.map((o) => (o.metadata.namespace === NODE_LEASE_NAMESPACE ? withHeartbeat(o, beats.get(o.metadata.name ?? '')) : o));
+    }
     return listResponse(req, r, result);
+  }
+
+  /** Whether reads and renewals of this Lease go through the heartbeat path. */
+  function nodeLease(type: ResourceType, namespace: string | undefined): boolean {
+    return !!opts.heartbeats && type.kind === 'Lease' && namespace === NODE_LEASE_NAMESPACE;
   }
 
   function listResponse(req: ApiRequest, r: ResourceRoute, result: ListResult): ApiResponse {
@@ -312,10 +324,18 @@ export function createApi(opts: ApiOptions): Api {
     switch (req.method) {
       case 'GET': {
         const obj = await registry.get(type, namespace, n);
-        return objectResponse(req, 200, obj);
+        return objectResponse(req, 200, nodeLease(type, namespace) ? withHeartbeat(obj, await opts.heartbeats!.store.get(n)) : obj);
       }
       case 'PUT': {
         const body = decodeObjectBody(req.headers['content-type'], req.body);
+        if (nodeLease(type, namespace) && !sub && !req.query.getAll('dryRun').length) {
+          const live = await registry.store.get(type, namespace, n);
+          const beat = live && renewalOf(live, body);
+          if (live && beat) {
+            await opts.heartbeats!.send(beat);
+            return objectResponse(req, 200, withHeartbeat(live, beat));
+          }
+        }
         const wopts = { ...writeOptions(req, { ...ctx, verb: 'update' }), subresource: sub === 'finalize' ? undefined : sub, rawJson: rawJsonOf(req) };
         const result =
           sub === 'finalize'

@@ -345,7 +345,9 @@ export class Registry {
     next.metadata.resourceVersion = live.metadata.resourceVersion;
     const defaulted = applyDefaults(type, next);
     validateUpdate(type, live, defaulted);
-    if (live.metadata.generation !== undefined && generationChanged(type, live, defaulted)) {
+    // Status writes never move generation (the status strategies keep it), even when they carry
+    // annotations.
+    if (subresource !== 'status' && live.metadata.generation !== undefined && generationChanged(type, live, defaulted)) {
       defaulted.metadata.generation = (live.metadata.generation ?? 0) + 1;
     }
     if (flags.keepManagedFields) return defaulted;

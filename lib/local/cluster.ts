@@ -23,6 +23,8 @@ import { writeKubeconfig } from './kubeconfig.ts';
 import { startSimulatedNodes } from '../agent/agent.ts';
 import { localSqsClient } from './queues.ts';
 import { startReconcileLoop } from './reconcile-loop.ts';
+import { sqsHeartbeatSender } from '../reconcile/heartbeats.ts';
+import { DynamoHeartbeats } from '../store/heartbeats.ts';
 import { createTables, localDynamoClient } from './tables.ts';
 
 export interface LocalClusterOptions {
@@ -101,6 +103,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
 
     const api = createApi({
       store,
+      heartbeats: { send: sqsHeartbeatSender(sqsClient, loop.queues.heartbeat.url), store: new DynamoHeartbeats(client, tables) },
       auth: tokenAuthenticator([adminEntry(token)]),
       clock,
       serverAddress: `${host}:${opts.port ?? 6443}`,

@@ -22,6 +22,8 @@ import { createGcHandler } from '../../functions/controllers/gc.ts';
 import { createServiceAccountHandler } from '../../functions/controllers/serviceaccount.ts';
 import { createSchedulerHandler } from '../../functions/scheduler/handler.ts';
 import { createTimersHandler } from '../../functions/timers/handler.ts';
+import { createHeartbeatHandler } from '../../functions/heartbeat/handler.ts';
+import { DynamoHeartbeats } from '../store/heartbeats.ts';
 import { timerRequeue } from '../reconcile/timers.ts';
 import { dynamoCheckpoints, startSqsPoller, startStreamPoller, streamFailureMessage, type StreamPoller } from './event-sources.ts';
 import { createQueues, type LocalQueue } from './queues.ts';
@@ -88,6 +90,7 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
     'garbage-collector': createGcHandler({ ...deps, requeue: requeue('gc') }) as unknown as Invoke,
     'serviceaccount-controller': createServiceAccountHandler({ ...deps, requeue: requeue('serviceaccount') }) as unknown as Invoke,
     timers: createTimersHandler({ ...timers, queueUrls, log }) as unknown as Invoke,
+    heartbeat: createHeartbeatHandler({ store: new DynamoHeartbeats(opts.dynamoClient, opts.tables), log }) as unknown as Invoke,
     scheduler: createSchedulerHandler(deps) as unknown as Invoke,
   };
 
@@ -134,6 +137,7 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
           queueArn: queue.arn,
           handler: invoke,
           batchSize: src.batchSize,
+          ...(src.maxBatchingWindowSeconds !== undefined ? { maxBatchingWindowMs: src.maxBatchingWindowSeconds * 1000 } : {}),
           // Lambda scales a mapping out; a reserved concurrency caps it (the scheduler runs alone).
           concurrency: spec.reservedConcurrency ?? src.maxConcurrency ?? 4,
           log: (line) => log({ level: 'INFO', function: spec.id, message: line }),

@@ -268,7 +268,7 @@ describe('SkiffStack with a topology of its own', () => {
       { id: 'timers', fifo: false, visibilityTimeoutSeconds: 30, maxReceiveCount: 3, purpose: 'requeue-after' },
     ],
     functions: [
-      ...topology.functions.filter((f) => f.id === 'api' || f.id === 'watch'),
+      ...topology.functions.filter((f) => f.id === 'api' || f.id === 'watch').map(({ sendsTo: _sendsTo, ...f }) => f),
       {
         id: 'deployment',
         entry: 'controllers/deployment.ts',

@@ -214,9 +214,14 @@ data: { a: "1" }
 
   it('runs a pod and shows it with -o wide and describe', async () => {
     await c.k(['run', 'solo', '-n', 'team-a', '--image=busybox:1.36', '--labels=app=solo', '--', 'sleep', '3600']);
-    const wide = await c.k(['get', 'pods', '-n', 'team-a', '-o', 'wide']);
+    // The scheduler binds it and a local node runs it.
+    let wide = '';
+    for (let i = 0; i < 80 && !/^solo\s+1\/1\s+Running/m.test(wide); i++) {
+      await new Promise((ok) => setTimeout(ok, 250));
+      wide = await c.k(['get', 'pods', '-n', 'team-a', '-o', 'wide']);
+    }
     assert.match(wide, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES/m);
-    assert.match(wide, /^solo\s+0\/1\s+Pending\s+0\s+\S+\s+<none>\s+<none>\s+<none>\s+<none>/m);
+    assert.match(wide, /^solo\s+1\/1\s+Running\s+0\s+\S+\s+10\.244\.\d+\.\d+\s+node-\d\s+<none>\s+<none>/m);
     const described = await c.k(['describe', 'pod', 'solo', '-n', 'team-a']);
     assert.match(described, /^Name:\s+solo$/m);
     assert.match(described, /^QoS Class:\s+BestEffort$/m);
