@@ -71,14 +71,18 @@ async function start(args: string[]): Promise<void> {
       if (verbose || !line.startsWith('{')) console.error(line);
     },
   });
-  console.log(`Skiff is running at ${cluster.url} (ready in ${((Date.now() - began) / 1000).toFixed(1)} s)`);
-  console.log(`kubeconfig: ${cluster.kubeconfigPath}`);
-  console.log('');
-  console.log(`  export KUBECONFIG=${cluster.kubeconfigPath}`);
-  console.log('  kubectl get namespaces');
-  console.log('  kubectl create deployment web --image=nginx --replicas=2');
-  console.log('');
-  console.log(values['in-memory'] ? 'Data is in memory: it goes when Skiff stops.' : `Data persists in ${values.data}/. Press Ctrl-C to stop.`);
+  // One write, so a reader of the pipe never sees half the banner.
+  console.log([
+    `Skiff is running at ${cluster.url} (ready in ${((Date.now() - began) / 1000).toFixed(1)} s)`,
+    `kubeconfig: ${cluster.kubeconfigPath}`,
+    '',
+    `  export KUBECONFIG=${cluster.kubeconfigPath}`,
+    '  kubectl get namespaces',
+    '  kubectl create deployment web --image=nginx --replicas=2',
+    '  kubectl get pods -o wide',
+    '',
+    values['in-memory'] ? 'Data is in memory: it goes when Skiff stops.' : `Data persists in ${values.data}/. Press Ctrl-C to stop.`,
+  ].join('\n'));
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
