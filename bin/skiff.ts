@@ -67,6 +67,7 @@ async function start(args: string[]): Promise<void> {
     // Tuning knobs for tests and experiments, read from the environment.
     maxWatchSeconds: process.env.SKIFF_MAX_WATCH_SECONDS ? Number(process.env.SKIFF_MAX_WATCH_SECONDS) : undefined,
     watchWindowSeconds: process.env.SKIFF_WATCH_WINDOW_SECONDS ? Number(process.env.SKIFF_WATCH_WINDOW_SECONDS) : undefined,
+    nodeMonitorGraceSeconds: process.env.SKIFF_NODE_MONITOR_GRACE_SECONDS ? Number(process.env.SKIFF_NODE_MONITOR_GRACE_SECONDS) : undefined,
     log: (line) => {
       if (verbose || !line.startsWith('{')) console.error(line);
     },

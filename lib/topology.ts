@@ -76,10 +76,28 @@ export interface FunctionSpec {
   reservedConcurrency?: number;
 }
 
+/**
+ * A clock tick: a key message sent to a queue on a fixed rate (EventBridge on AWS, whose rules
+ * fire at most once a minute; a timer locally). Consumers that need finer steps requeue themselves.
+ */
+export interface ScheduleSpec {
+  id: string;
+  /** A `QueueSpec` id. */
+  queue: string;
+  /** The reconcile key the tick carries. */
+  key: string;
+  /** The deployed rate, in whole minutes. */
+  everyMinutes: number;
+  /** The local runtime's rate. */
+  localEverySeconds: number;
+  purpose: string;
+}
+
 export interface Topology {
   tables: TableSpec[];
   queues: QueueSpec[];
   functions: FunctionSpec[];
+  schedules?: ScheduleSpec[];
 }
 
 export const topology: Topology = {
@@ -152,6 +170,13 @@ export const topology: Topology = {
       visibilityTimeoutSeconds: 60,
       maxReceiveCount: 5,
       purpose: 'Namespace keys whose default ServiceAccount to ensure.',
+    },
+    {
+      id: 'nodelifecycle',
+      fifo: true,
+      visibilityTimeoutSeconds: 60,
+      maxReceiveCount: 5,
+      purpose: 'Node monitor ticks: heartbeats checked, nodes marked NotReady, taints, evictions.',
     },
     {
       id: 'heartbeat',
@@ -261,6 +286,16 @@ export const topology: Topology = {
       sendsTo: ['serviceaccount', 'timers'],
     },
     {
+      id: 'node-lifecycle-controller',
+      entry: 'controllers/nodelifecycle.ts',
+      memoryMb: 512,
+      timeoutSeconds: 60,
+      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
+      purpose: 'Node lifecycle: NotReady after the grace period, unreachable/not-ready taints, taint-based eviction.',
+      consumes: [{ queue: 'nodelifecycle', batchSize: 10 }],
+      sendsTo: ['nodelifecycle', 'timers'],
+    },
+    {
       id: 'heartbeat',
       entry: 'heartbeat/handler.ts',
       memoryMb: 256,
@@ -277,7 +312,7 @@ export const topology: Topology = {
       tables: {},
       purpose: 'Forwards due requeue-after timers into their consumers\' FIFO queues.',
       consumes: [{ queue: 'timers', batchSize: 10 }],
-      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'gc', 'serviceaccount', 'timers'],
+      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'gc', 'serviceaccount', 'nodelifecycle', 'timers'],
     },
     {
       id: 'scheduler',
@@ -288,6 +323,16 @@ export const topology: Topology = {
       purpose: 'Binds pending pods to nodes: one scheduling pass per batch, never two at once.',
       consumes: [{ queue: 'scheduler', batchSize: 10 }],
       reservedConcurrency: 1,
+    },
+  ],
+  schedules: [
+    {
+      id: 'node-monitor',
+      queue: 'nodelifecycle',
+      key: 'core/Node//all',
+      everyMinutes: 1,
+      localEverySeconds: 5,
+      purpose: 'kube\'s node monitor period: between ticks the controller requeues itself for the next deadline.',
     },
   ],
 };

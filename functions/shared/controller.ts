@@ -11,7 +11,9 @@ import { sqsConsumer } from '../../lib/reconcile/consumer.ts';
 import type { ControllerDeps, KeyReconciler } from '../../lib/reconcile/controllers.ts';
 import type { QueueId } from '../../lib/reconcile/router.ts';
 import { timerRequeue } from '../../lib/reconcile/timers.ts';
-import { queueEnvVar } from '../../lib/topology.ts';
+import { queueEnvVar, tableEnvVar } from '../../lib/topology.ts';
+import { storeDynamoClient } from '../../lib/store/dynamo-client.ts';
+import { DynamoHeartbeats } from '../../lib/store/heartbeats.ts';
 import { jsonLog, need, registryFromEnvironment, sqsFromEnvironment } from './environment.ts';
 
 type Consume = (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -24,6 +26,7 @@ export function controllerLambda(name: string, queue: QueueId, reconciler: (deps
     handler: middy(async (event: SQSEvent): Promise<SQSBatchResponse> => {
       consume ??= consumer({
         registry: registryFromEnvironment(process.env),
+        heartbeats: new DynamoHeartbeats(storeDynamoClient(), { objects: need(process.env, tableEnvVar('objects')) }),
         clock: systemClock,
         log: jsonLog,
         requeue: timerRequeue({

@@ -1,6 +1,6 @@
 /**
- * Admission on create: what kube-apiserver decides with knowledge of other objects. Today that is
- * Service ClusterIP and NodePort allocation.
+ * Admission on create: what kube-apiserver decides beyond an object's own defaults. Today that is
+ * Service ClusterIP and NodePort allocation, and the DefaultTolerationSeconds plugin for Pods.
  */
 import { InvalidError } from '../core/errors.ts';
 import type { Clock, KubeObject } from '../core/object.ts';
@@ -12,6 +12,52 @@ export interface AdmissionInput {
   object: KubeObject;
   store: ObjectStore;
   clock: Clock;
+  /**
+   * The tolerationSeconds DefaultTolerationSeconds gives a Pod for the not-ready and unreachable
+   * taints: one number for both, or each on its own (kube-apiserver's
+   * --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds).
+   * Defaults to 300.
+   */
+  defaultTolerationSeconds?: DefaultTolerationSeconds;
+}
+
+/** kube-apiserver's default for both DefaultTolerationSeconds flags. */
+export const DEFAULT_TOLERATION_SECONDS = 300;
+
+export type DefaultTolerationSeconds = number | { notReady?: number; unreachable?: number };
+
+const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
+
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
+
+/**
+ * kube's DefaultTolerationSeconds admission plugin: a pod that does not already tolerate the
+ * NoExecute not-ready or unreachable taint (a toleration with that key or no key, and effect
+ * NoExecute or none) gets `{key, operator: Exists, effect: NoExecute, tolerationSeconds}` for it,
+ * after its own tolerations. So a pod stays on a node that stops responding for five minutes by
+ * default, then the taint eviction controller deletes it. Mutates `pod`.
+ */
+export function addDefaultTolerations(pod: KubeObject, seconds: DefaultTolerationSeconds = DEFAULT_TOLERATION_SECONDS): void {
+  const spec = (pod.spec ?? {}) as { tolerations?: Toleration[] };
+  const tolerations = spec.tolerations ?? [];
+  const tolerates = (key: string) => tolerations.some((t) => (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect));
+  const forKey = (key: string) => {
+    if (typeof seconds === 'number') return seconds;
+    return (key === TAINT_NOT_READY ? seconds.notReady : seconds.unreachable) ?? DEFAULT_TOLERATION_SECONDS;
+  };
+  const added = [TAINT_NOT_READY, TAINT_UNREACHABLE]
+    .filter((key) => !tolerates(key))
+    .map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: forKey(key) }));
+  if (!added.length) return;
+  spec.tolerations = [...tolerations, ...added];
+  pod.spec = spec;
 }
 
 /** The Service CIDR (kube's default 10.96.0.0/12) and the NodePort range. */
@@ -44,6 +90,7 @@ function ipToNumber(ip: string): number | undefined {
 
 export async function admitCreate(input: AdmissionInput): Promise<void> {
   if (input.type.kind === 'Service') await allocateService(input);
+  if (input.type.kind === 'Pod') addDefaultTolerations(input.object, input.defaultTolerationSeconds);
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
 import { apiVersionOf, findByResource, type ResourceType } from '../core/resources.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { admitCreate, admitUpdate, keepServiceAllocations } from './admission.ts';
+import { addDefaultTolerations, admitCreate, admitUpdate, DEFAULT_TOLERATION_SECONDS, keepServiceAllocations } from './admission.ts';
 import { comparable, deepCopy, randomSuffix, refOf, rfc3339, typeMeta } from './meta.ts';
 import { applyPatch, managerFromUserAgent, serverSideApply, updateManagedFields, withManagedFields } from './patch/index.ts';
 import type { PatchType } from './codec.ts';
@@ -344,6 +344,9 @@ export class Registry {
     }
     next.metadata.resourceVersion = live.metadata.resourceVersion;
     const defaulted = applyDefaults(type, next);
+    // kube's DefaultTolerationSeconds admission also runs on update, before validation: a PUT
+    // that leaves out the default tolerations gets them back instead of changing the pod's spec.
+    if (type.kind === 'Pod' && !subresource) addDefaultTolerations(defaulted, DEFAULT_TOLERATION_SECONDS);
     validateUpdate(type, live, defaulted);
     // Status writes never move generation (the status strategies keep it), even when they carry
     // annotations.

@@ -9,6 +9,8 @@ import { HttpApi, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FunctionUrlAuthType, InvokeMode, StartingPosition, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
@@ -165,6 +167,22 @@ export class SkiffStack extends Stack {
       }
       this.alarmOn(`${pascal(spec.id)}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
         `${spec.id} function errors (handler threw or timed out)`);
+    }
+
+    for (const spec of topology.schedules ?? []) {
+      const { queue } = this.queues[spec.queue];
+      const fifo = topology.queues.find((q) => q.id === spec.queue)?.fifo ?? false;
+      new Rule(this, `${pascal(spec.id)}Schedule`, {
+        description: `Skiff (${prefix}): ${spec.purpose}`,
+        schedule: Schedule.rate(Duration.minutes(spec.everyMinutes)),
+        targets: [
+          new SqsQueue(queue, {
+            // A key message like the router's; the event id makes each tick its own message.
+            message: RuleTargetInput.fromObject({ key: spec.key, cause: `tick#${EventField.eventId}` }),
+            ...(fifo ? { messageGroupId: spec.key } : {}),
+          }),
+        ],
+      });
     }
 
     const api = this.functions[API_FUNCTION_ID];

@@ -94,5 +94,11 @@ export function checkTopology(t: Topology): void {
     }
   }
 
+  for (const sched of t.schedules ?? []) {
+    if (!queues.has(sched.queue)) problems.push(`schedule ${sched.id}: unknown queue "${sched.queue}"`);
+    if (!Number.isInteger(sched.everyMinutes) || sched.everyMinutes < 1) problems.push(`schedule ${sched.id}: everyMinutes must be a whole number ≥ 1`);
+    if (!(sched.localEverySeconds > 0)) problems.push(`schedule ${sched.id}: localEverySeconds must be positive`);
+  }
+
   if (problems.length > 0) throw new TopologyError(problems);
 }

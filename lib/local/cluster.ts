@@ -2,10 +2,13 @@
  * The local runtime: DynamoDB Local and the SQS emulator, the topology's tables and queues, the
  * API handler behind HTTPS, certificates and a kubeconfig. `skiff start` runs this.
  */
+import type { IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createApi, type Api } from '../api/app.ts';
 import { adminEntry, tokenAuthenticator } from '../api/auth.ts';
@@ -33,6 +36,8 @@ export interface LocalClusterOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** How long a node may go without a heartbeat before it is NotReady (kube's default, 50 s). */
+  nodeMonitorGraceSeconds?: number;
   /** Simulated nodes to run in this process (default 2; 0 for none). */
   nodes?: number;
   clock?: Clock;
@@ -41,6 +46,24 @@ export interface LocalClusterOptions {
   /** How far back a watch may start (default one hour); older starts get 410 Gone. */
   watchWindowSeconds?: number;
   log?: (line: string) => void;
+  /** Hooks to measure the runtime with (the benchmarks); nothing calls them otherwise. */
+  instrument?: LocalInstrumentation;
+}
+
+/**
+ * Measurement hooks. The client hooks run once, before the client's first request, so SDK
+ * middleware added there (`client.middlewareStack.add`) sees every command, even with the
+ * store client's cached middleware stacks.
+ */
+export interface LocalInstrumentation {
+  /** The one DynamoDB client of the API, the store, the heartbeats and the reconcile loop's handlers and checkpoints. */
+  dynamo?(client: DynamoDBClient): void;
+  /** The one SQS client of the API's heartbeat sender and the reconcile loop (routes, timers, pollers). */
+  sqs?(client: SQSClient): void;
+  /** Each handler invocation of the local event source mappings; a returned function is called when it settles. */
+  invoke?(functionId: string, records: number): ((ok: boolean) => void) | void;
+  /** Each HTTPS request the API server receives, as it arrives. */
+  request?(req: IncomingMessage): void;
 }
 
 export interface LocalCluster {
@@ -88,9 +111,11 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     stops.push(() => sqs.stop());
     const sqsEndpoint = `http://127.0.0.1:${sqs.port}`;
     const sqsClient = localSqsClient(sqsEndpoint);
+    opts.instrument?.sqs?.(sqsClient);
     stops.push(async () => sqsClient.destroy());
 
     const client = localDynamoClient(ddb.endpoint);
+    opts.instrument?.dynamo?.(client);
     const tables = await createTables(client, 'skiff-');
     const store = new DynamoStore({ client, tables, clock, watchWindowSeconds: opts.watchWindowSeconds });
     stops.push(async () => store.close?.());
@@ -98,6 +123,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const loop = await startReconcileLoop({
       dynamoClient: client, dynamoEndpoint: ddb.endpoint, sqs: sqsClient, tables, store, clock,
       log: (e) => log(JSON.stringify(e)),
+      ...(opts.nodeMonitorGraceSeconds !== undefined ? { nodeLifecycle: { gracePeriodSeconds: opts.nodeMonitorGraceSeconds } } : {}),
+      ...(opts.instrument?.invoke ? { onInvoke: opts.instrument.invoke.bind(opts.instrument) } : {}),
     });
     stops.push(() => loop.stop());
 
@@ -112,6 +139,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     });
 
     const server: Server = createHttpsServer({ key: pki.keyPem, cert: pki.certPem }, (req, res) => {
+      opts.instrument?.request?.(req);
       const abort = new AbortController();
       res.on('close', () => abort.abort());
       eventFromRequest(req, MAX_BODY_BYTES)

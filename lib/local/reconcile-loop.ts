@@ -23,6 +23,9 @@ import { createServiceAccountHandler } from '../../functions/controllers/service
 import { createSchedulerHandler } from '../../functions/scheduler/handler.ts';
 import { createTimersHandler } from '../../functions/timers/handler.ts';
 import { createHeartbeatHandler } from '../../functions/heartbeat/handler.ts';
+import { createNodeLifecycleHandler } from '../../functions/controllers/nodelifecycle.ts';
+import type { NodeLifecycleConfig } from '../controllers/nodelifecycle.ts';
+import { sendAll } from '../reconcile/route-stream.ts';
 import { DynamoHeartbeats } from '../store/heartbeats.ts';
 import { timerRequeue } from '../reconcile/timers.ts';
 import { dynamoCheckpoints, startSqsPoller, startStreamPoller, streamFailureMessage, type StreamPoller } from './event-sources.ts';
@@ -42,6 +45,13 @@ export interface ReconcileLoopOptions {
   /** Physical names are `${prefix}${id}` (default `skiff-`). */
   prefix?: string;
   log?: (entry: Record<string, unknown>) => void;
+  /** The node lifecycle controller's settings (grace period, …); kube's defaults when unset. */
+  nodeLifecycle?: NodeLifecycleConfig;
+  /**
+   * Measurement hook: called as each handler is invoked, with the function id and the event's
+   * record count; a function it returns is called when that invocation settles.
+   */
+  onInvoke?: (functionId: string, records: number) => ((ok: boolean) => void) | void;
 }
 
 export interface ReconcileLoop {
@@ -77,6 +87,7 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
   for (const id of Object.values(QUEUES)) if (queues[id]) queueUrls[id] = queues[id].url;
   const registry = new Registry({ store: opts.store, clock: opts.clock });
   const deps = { registry, clock: opts.clock, log };
+  const heartbeats = new DynamoHeartbeats(opts.dynamoClient, opts.tables);
   const timers = { sqs: opts.sqs, clock: opts.clock, timersUrl: queues.timers.url };
   const requeue = (queue: QueueId) => timerRequeue({ ...timers, queue, queueUrl: queues[queue].url });
 
@@ -90,7 +101,8 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
     'garbage-collector': createGcHandler({ ...deps, requeue: requeue('gc') }) as unknown as Invoke,
     'serviceaccount-controller': createServiceAccountHandler({ ...deps, requeue: requeue('serviceaccount') }) as unknown as Invoke,
     timers: createTimersHandler({ ...timers, queueUrls, log }) as unknown as Invoke,
-    heartbeat: createHeartbeatHandler({ store: new DynamoHeartbeats(opts.dynamoClient, opts.tables), log }) as unknown as Invoke,
+    heartbeat: createHeartbeatHandler({ store: heartbeats, log }) as unknown as Invoke,
+    'node-lifecycle-controller': createNodeLifecycleHandler({ ...deps, heartbeats, nodeLifecycle: opts.nodeLifecycle, requeue: requeue('nodelifecycle') }) as unknown as Invoke,
     scheduler: createSchedulerHandler(deps) as unknown as Invoke,
   };
 
@@ -102,7 +114,22 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
       if (!spec.consumes?.length && !spec.streams?.length) continue;
       const handler = handlers[spec.id];
       if (!handler) throw new Error(`the local runtime has no handler for function ${spec.id}`);
-      const invoke = (event: unknown) => handler(event as never, lambdaContext(spec)) as Promise<never>;
+      const call = (event: unknown) => handler(event as never, lambdaContext(spec)) as Promise<never>;
+      const onInvoke = opts.onInvoke;
+      const invoke = !onInvoke ? call : (event: unknown) => {
+        const settled = onInvoke(spec.id, (event as { Records?: unknown[] }).Records?.length ?? 0);
+        if (!settled) return call(event);
+        return call(event).then(
+          (r) => {
+            settled(true);
+            return r;
+          },
+          (err: unknown) => {
+            settled(false);
+            throw err;
+          },
+        );
+      };
 
       for (const src of spec.streams ?? []) {
         const table = opts.tables[src.table as keyof TableNames];
@@ -144,6 +171,17 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
         });
         stops.push(() => poller.stop());
       }
+    }
+    // Schedules (EventBridge rules on AWS) as timers: each tick is a key message with its own cause.
+    for (const sched of topology.schedules ?? []) {
+      const queue = queues[sched.queue];
+      const tick = () => {
+        sendAll(opts.sqs, queue.url, [{ key: sched.key, cause: `tick#${opts.clock().getTime()}` }])
+          .catch((err: unknown) => log({ level: 'WARN', schedule: sched.id, message: 'tick not sent', error: String(err) }));
+      };
+      tick();
+      const timer = setInterval(tick, sched.localEverySeconds * 1000);
+      stops.push(async () => clearInterval(timer));
     }
   } catch (err) {
     for (const s of stops.reverse()) await s().catch(() => {});

@@ -5,7 +5,10 @@
  * consumer.
  */
 import type { Registry } from '../api/registry.ts';
-import type { Deployment, Endpoints, Namespace, Pod, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
+import type { Deployment, Endpoints, Namespace, Node, Pod, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
+import { NODE_LEASE_NAMESPACE } from '../api/heartbeats.ts';
+import { reconcileNodeLifecycle, type NodeLifecycleConfig } from '../controllers/nodelifecycle.ts';
+import type { HeartbeatStore } from '../store/heartbeats.ts';
 import type { Clock, KubeObject, OwnerReference } from '../core/object.ts';
 import { findByKind, findByResource, RESOURCE_TYPES, type ResourceType } from '../core/resources.ts';
 import { reconcileDeployment } from '../controllers/deployment.ts';
@@ -31,6 +34,9 @@ export interface ControllerDeps {
   clock: Clock;
   /** Where reconcilers' requeueAfter goes (the timer path); without it, keys wait for the next event. */
   requeue?: Requeue;
+  /** Node heartbeats off the log (the node lifecycle controller reads them). */
+  heartbeats?: HeartbeatStore;
+  nodeLifecycle?: NodeLifecycleConfig;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -195,5 +201,33 @@ export function garbageCollector(deps: ControllerDeps): KeyReconciler {
       if (result.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, result.requeueAfterMs);
     }
     return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+  };
+}
+
+const NODES = findByResource('', 'v1', 'nodes')!;
+const LEASES = findByResource('coordination.k8s.io', 'v1', 'leases')!;
+
+/**
+ * The node lifecycle controller, one pass per tick over every node: heartbeats are the later of
+ * each node Lease's stored renewTime and the heartbeat path's latest renewal.
+ */
+export function nodeLifecycleReconciler(deps: ControllerDeps): KeyReconciler {
+  const writer = writerFor(deps, 'node-lifecycle-controller');
+  const store = deps.registry.store;
+  return async () => {
+    const nodes = (await listAll(store, NODES)).items as Node[];
+    const heartbeats: Record<string, Date | undefined> = {};
+    const later = (node: string, t: string | undefined) => {
+      const ms = t ? Date.parse(t) : NaN;
+      if (Number.isNaN(ms)) return;
+      const cur = heartbeats[node];
+      if (!cur || cur.getTime() < ms) heartbeats[node] = new Date(ms);
+    };
+    for (const lease of (await listAll(store, LEASES, NODE_LEASE_NAMESPACE)).items) later(lease.metadata.name ?? '', (lease.spec as { renewTime?: string } | undefined)?.renewTime);
+    for (const beat of (await deps.heartbeats?.all()) ?? []) later(beat.node, beat.renewTime);
+    const pods = ((await listAll(store, PODS)).items as Pod[]).filter((p) => p.spec?.nodeName);
+    const result = reconcileNodeLifecycle({ nodes, heartbeats, pods, now: deps.clock(), config: deps.nodeLifecycle });
+    await writer.apply(result.actions);
+    return outcome(result, {});
   };
 }

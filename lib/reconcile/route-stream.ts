@@ -70,10 +70,13 @@ async function loadContext(store: ObjectStore, entries: LogEntry[]): Promise<Rou
 }
 
 /**
- * The router's handler body. Records are decoded in order; a record that cannot be decoded stops
- * the batch there and is reported as the batch's failure (Lambda retries from it, bisecting, and
- * after its retries sends its position to the on-failure destination), while the entries before
- * it are routed. Routes are coalesced per (queue, key), keeping the latest cause.
+ * The router's handler body. Records are decoded in order; the first record that cannot be decoded
+ * is reported as the batch's failure (Lambda retries from it and, after its retries, gives up the
+ * rest of the batch with it, sending their positions to the on-failure destination). Every entry
+ * that can be decoded is routed, the ones after that record too: a retry starting at the record
+ * sends them again under the same deduplication ids, which the FIFO queues drop, and a batch given
+ * up after the record would otherwise take them along unrouted. Routes are coalesced per
+ * (queue, key), keeping the latest cause.
  */
 export function streamRouter(deps: StreamRouterDeps): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
   const log = deps.log ?? (() => {});
@@ -88,8 +91,7 @@ export function streamRouter(deps: StreamRouterDeps): (event: DynamoDBStreamEven
         if (entry) entries.push(entry);
       } catch (err) {
         log({ level: 'ERROR', message: 'undecodable log record', sequenceNumber: record.dynamodb?.SequenceNumber, error: String(err) });
-        failedAt = record;
-        break;
+        failedAt ??= record;
       }
     }
     const ctx = await loadContext(deps.store, entries);

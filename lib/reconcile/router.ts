@@ -17,6 +17,7 @@ export const QUEUES = {
   namespace: 'namespace',
   gc: 'gc',
   serviceaccount: 'serviceaccount',
+  nodelifecycle: 'nodelifecycle',
 } as const;
 export type QueueId = (typeof QUEUES)[keyof typeof QUEUES];
 

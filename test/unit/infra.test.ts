@@ -166,6 +166,12 @@ describe('SkiffStack from the project topology', () => {
     }
     const scheduler = template.findResources('AWS::Lambda::Function')[logicalId(stack, stack.functions.scheduler)];
     assert.equal(scheduler.Properties.ReservedConcurrentExecutions, 1);
+    // The node monitor's tick: an EventBridge rule sending a key message into the FIFO queue.
+    const [, rule] = only(template, 'AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    const [target] = rule.Properties.Targets as { Arn: unknown; SqsParameters?: { MessageGroupId: string }; InputTransformer?: { InputTemplate: string } }[];
+    assert.deepEqual(target.Arn, { 'Fn::GetAtt': [logicalId(stack, stack.queues.nodelifecycle.queue), 'Arn'] });
+    assert.equal(target.SqsParameters?.MessageGroupId, 'core/Node//all');
+    assert.match(target.InputTransformer?.InputTemplate ?? '', /"key":"core\/Node\/\/all"/);
   });
 
   it('grants each function exactly its RO/RW tables', () => {
@@ -263,6 +269,7 @@ describe('SkiffStack settings', () => {
 describe('SkiffStack with a topology of its own', () => {
   const withQueues: Topology = {
     ...topology,
+    schedules: [],
     queues: [
       { id: 'deployment', fifo: true, visibilityTimeoutSeconds: 60, maxReceiveCount: 5, purpose: 'controller' },
       { id: 'timers', fifo: false, visibilityTimeoutSeconds: 30, maxReceiveCount: 3, purpose: 'requeue-after' },

@@ -110,11 +110,13 @@ export function podTemplateDefaults<T extends PodTemplateSpec | undefined>(templ
   return template;
 }
 
-const NOT_READY = 'node.kubernetes.io/not-ready';
-const UNREACHABLE = 'node.kubernetes.io/unreachable';
 const SYSTEM_PRIORITIES: Record<string, number> = { 'system-node-critical': 2000001000, 'system-cluster-critical': 2000000000 };
 
-/** SetDefaults_Pod, then the admission plugins' defaults (they only ever apply to pods). */
+/**
+ * SetDefaults_Pod, then the defaults of the ServiceAccount and Priority admission plugins (they only
+ * ever apply to pods). DefaultTolerationSeconds, which is configurable, runs in admission
+ * (lib/api/admission.ts).
+ */
 export function defaultPod(pod: Pod): void {
   if (!isObj(pod.spec)) pod.spec = {} as PodSpec;
   const spec = pod.spec;
@@ -140,14 +142,6 @@ export function defaultPod(pod: Pod): void {
     else if (spec.priorityClassName in SYSTEM_PRIORITIES) spec.priority = SYSTEM_PRIORITIES[spec.priorityClassName];
   }
   if (!spec.preemptionPolicy) spec.preemptionPolicy = 'PreemptLowerPriority';
-  // DefaultTolerationSeconds admission.
-  const tolerations = arr(spec.tolerations);
-  const tolerates = (key: string) =>
-    tolerations.some((t) => isObj(t) && (t.key === key || !t.key) && (t.effect === 'NoExecute' || !t.effect));
-  const added = [NOT_READY, UNREACHABLE]
-    .filter((key) => !tolerates(key))
-    .map((key) => ({ key, operator: 'Exists' as const, effect: 'NoExecute' as const, tolerationSeconds: 300 }));
-  if (added.length) spec.tolerations = [...tolerations, ...added];
 }
 
 function defaultWorkloadTemplate(spec: { template?: PodTemplateSpec } | undefined): void {

@@ -42,10 +42,8 @@ const CASES: Case[] = [
       'spec.priority': 0,
       'spec.serviceAccountName': 'default',
       'spec.serviceAccount': 'default',
-      'spec.tolerations': [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      ],
+      // DefaultTolerationSeconds is admission's (test/unit/api/admission-tolerations.test.ts).
+      'spec.tolerations': undefined,
       'spec.containers.0.terminationMessagePath': '/dev/termination-log',
       'spec.containers.0.terminationMessagePolicy': 'File',
       'spec.containers.0.imagePullPolicy': 'IfNotPresent',
@@ -104,7 +102,7 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'Pod: a wildcard NoExecute toleration needs no defaults; serviceAccount mirrors serviceAccountName',
+    name: 'Pod: tolerations are left as they are; serviceAccount mirrors serviceAccountName',
     type: POD,
     body: set(set(pod(), 'spec.tolerations', [{ operator: 'Exists' }]), 'spec.serviceAccount', 'legacy'),
     expect: { 'spec.tolerations': [{ operator: 'Exists' }], 'spec.serviceAccountName': 'legacy', 'spec.serviceAccount': 'legacy' },
@@ -234,11 +232,6 @@ describe('applyDefaults', () => {
     assert.equal(policy('registry:5000/team/nginx:1.0'), 'IfNotPresent');
     assert.equal(policy('nginx@sha256:abcd'), 'IfNotPresent');
     assert.equal(policy('nginx:latest@sha256:abcd'), 'Always');
-  });
-
-  it('adds only the missing default toleration', () => {
-    const out = defaulted(POD, set(pod(), 'spec.tolerations', [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 }]));
-    assert.deepEqual((get(out, 'spec.tolerations') as Obj[]).map((t) => [t.key, t.tolerationSeconds]), [['node.kubernetes.io/not-ready', 60], ['node.kubernetes.io/unreachable', 300]]);
   });
 
   it('does not mutate its input', () => {
