@@ -179,6 +179,13 @@ export const topology: Topology = {
       purpose: 'Node monitor ticks: heartbeats checked, nodes marked NotReady, taints, evictions.',
     },
     {
+      id: 'resync',
+      fifo: false,
+      visibilityTimeoutSeconds: 120,
+      maxReceiveCount: 3,
+      purpose: 'Resync ticks: every key of every consumer is sent to its queue again.',
+    },
+    {
       id: 'heartbeat',
       fifo: false,
       visibilityTimeoutSeconds: 30,
@@ -296,6 +303,17 @@ export const topology: Topology = {
       sendsTo: ['nodelifecycle', 'timers'],
     },
     {
+      id: 'resync',
+      entry: 'resync/handler.ts',
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      tables: { objects: 'RO', log: 'RO', meta: 'RO' },
+      purpose: 'Periodic resync: no key is lost for good, whatever happened to its messages.',
+      consumes: [{ queue: 'resync', batchSize: 10 }],
+      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'serviceaccount'],
+      reservedConcurrency: 1,
+    },
+    {
       id: 'heartbeat',
       entry: 'heartbeat/handler.ts',
       memoryMb: 256,
@@ -326,6 +344,14 @@ export const topology: Topology = {
     },
   ],
   schedules: [
+    {
+      id: 'resync',
+      queue: 'resync',
+      key: 'core/Cluster//resync',
+      everyMinutes: 10,
+      localEverySeconds: 600,
+      purpose: 'Re-enqueues every key of every consumer (controller-runtime\'s resync period).',
+    },
     {
       id: 'node-monitor',
       queue: 'nodelifecycle',

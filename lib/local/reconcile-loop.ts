@@ -23,6 +23,7 @@ import { createServiceAccountHandler } from '../../functions/controllers/service
 import { createSchedulerHandler } from '../../functions/scheduler/handler.ts';
 import { createTimersHandler } from '../../functions/timers/handler.ts';
 import { createHeartbeatHandler } from '../../functions/heartbeat/handler.ts';
+import { createResyncHandler } from '../../functions/resync/handler.ts';
 import { createNodeLifecycleHandler } from '../../functions/controllers/nodelifecycle.ts';
 import type { NodeLifecycleConfig } from '../controllers/nodelifecycle.ts';
 import { sendAll } from '../reconcile/route-stream.ts';
@@ -102,6 +103,7 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
     'serviceaccount-controller': createServiceAccountHandler({ ...deps, requeue: requeue('serviceaccount') }) as unknown as Invoke,
     timers: createTimersHandler({ ...timers, queueUrls, log }) as unknown as Invoke,
     heartbeat: createHeartbeatHandler({ store: heartbeats, log }) as unknown as Invoke,
+    resync: createResyncHandler({ store: opts.store, sqs: opts.sqs, clock: opts.clock, queueUrls, log }) as unknown as Invoke,
     'node-lifecycle-controller': createNodeLifecycleHandler({ ...deps, heartbeats, nodeLifecycle: opts.nodeLifecycle, requeue: requeue('nodelifecycle') }) as unknown as Invoke,
     scheduler: createSchedulerHandler(deps) as unknown as Invoke,
   };
