@@ -17,6 +17,8 @@ import {
 import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
 import { apiVersionOf, findByResource, type ResourceType } from '../core/resources.ts';
 import type { ObjectStore } from '../store/types.ts';
+import { CycleState, newPodInfo, Snapshot } from '../scheduler/framework.ts';
+import { nodeResourcesFit } from '../scheduler/plugins/node-resources-fit.ts';
 import { addDefaultTolerations, admitCreate, admitUpdate, DEFAULT_TOLERATION_SECONDS, keepServiceAllocations } from './admission.ts';
 import { comparable, deepCopy, randomSuffix, refOf, rfc3339, typeMeta } from './meta.ts';
 import { applyPatch, managerFromUserAgent, serverSideApply, updateManagedFields, withManagedFields } from './patch/index.ts';
@@ -73,6 +75,7 @@ function backoff(attempt: number): Promise<void> {
 
 const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
 const PODS = findByResource('', 'v1', 'pods')!;
+const NODES = findByResource('', 'v1', 'nodes')!;
 
 /** A generated name is the prefix cut to 58 characters plus 5 random ones: a 63-character label. */
 const MAX_GENERATE_NAME_PREFIX = 58;
@@ -394,26 +397,53 @@ export class Registry {
   /**
    * pods/binding: set the pod's node, once. Refused with 409 when the pod is already bound (to any
    * node), is being deleted, or (with `uid`) is another incarnation of the name: a pod is never
-   * bound twice, whichever scheduler asks.
+   * bound twice, whichever scheduler asks. When the node is known, the bind is also refused if the
+   * pod does not fit beside the pods bound there now (requests against allocatable, pod count),
+   * and it claims the node's allocation counter in its transaction: two binds decided from the
+   * same view of a node cannot both commit, so no number of schedulers overfills a node.
    */
   async bind(namespace: string, name: string, node: string, uid: string | undefined, opts: WriteOptions): Promise<KubeObject> {
     const type = PODS;
-    const result = await this.mutate(type, namespace, name, opts, undefined, (live) => {
+    const bindingRef = { group: '', resource: 'pods/binding', name };
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.store.get(type, namespace, name);
       if (!live) throw new NotFoundError(refOf(type, name));
-      const bindingRef = { group: '', resource: 'pods/binding', name };
       if (uid && uid !== live.metadata.uid) throw new ConflictError(bindingRef, `the UID in the precondition (${uid}) does not match the UID in record (${live.metadata.uid}). The object might have been deleted and then recreated`);
       const spec = (live.spec ?? {}) as { nodeName?: string };
       if (spec.nodeName) throw new ConflictError(bindingRef, `pod ${name} is already assigned to node "${spec.nodeName}"`);
       if (live.metadata.deletionTimestamp) throw new ConflictError(bindingRef, `pod ${name} is being deleted, cannot be assigned to a host`);
+
+      const claimKey = `node-allocation/${node}`;
+      const [nodeObj, version, onNode] = await Promise.all([
+        this.store.get(NODES, undefined, node),
+        this.store.claimVersion?.(claimKey),
+        this.store.list(type, { nodeName: node }),
+      ]);
+      if (nodeObj) {
+        const snapshot = new Snapshot({ nodes: [nodeObj as never], pods: onNode.items as never[] });
+        const info = snapshot.node(node)!;
+        const fit = nodeResourcesFit.filter(live as never, info, new CycleState(newPodInfo(live as never), snapshot));
+        if (fit.code !== 'Success') throw new ConflictError(bindingRef, `pod ${name} does not fit on node "${node}": ${fit.reasons.join(', ')}`);
+      }
       const next = structuredClone(live);
       next.spec = { ...spec, nodeName: node };
       const status = (next.status ?? {}) as { conditions?: { type: string }[] };
       const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(this.clock()) } as never);
       next.status = { ...status, conditions };
-      return { update: this.recordUpdate(type, live, next, opts, 'binding') };
-    });
-    return result.object;
+      const recorded = this.recordUpdate(type, live, next, opts, 'binding');
+      if (opts.dryRun) return recorded;
+      try {
+        return await this.store.update(type, recorded, opts, nodeObj ? { claims: [{ key: claimKey, expect: version }] } : undefined);
+      } catch (err) {
+        // Another bind to this node (or a change to this pod) got in first: decide again.
+        if (err instanceof ApiError && err.reason === 'Conflict' && attempt < this.retries) {
+          await backoff(attempt);
+          continue;
+        }
+        throw err;
+      }
+    }
   }
 
   // ---------------------------------------------------------------- delete

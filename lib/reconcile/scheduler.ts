@@ -156,7 +156,10 @@ export function schedulerConsumer(deps: SchedulerDeps): (event: SQSEvent) => Pro
   return async (event) => {
     if (event.Records.every((r) => covered(r.body))) return { batchItemFailures: [] };
     try {
-      const result = await pass();
+      let result = await pass();
+      // Binds lost to a change under the pass (another bind took the room, the pod changed):
+      // those pods are still pending and nothing else will wake them, so look again now.
+      for (let again = 0; result.lost > 0 && again < 3; again++) result = await pass();
       seen = { pods: result.podsRv, nodes: result.nodesRv };
       if (result.bound || result.unschedulable || result.lost) deps.log?.({ level: 'INFO', message: 'scheduling pass', ...result });
       return { batchItemFailures: [] };

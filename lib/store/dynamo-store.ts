@@ -34,7 +34,7 @@ import { NAMESPACES_KEY, PODS_KEY, nodeIndexPk, objectSk, typeKeyOf } from './ke
 import { LogTailer } from './log-tailer.ts';
 import { selectableOf } from './selectable.ts';
 import { Subscription } from './subscription.ts';
-import type { ListOptions, ListResult, LogEntry, ObjectStore, WatchEvent, WatchOptions } from './types.ts';
+import type { ListOptions, ListResult, LogEntry, ObjectStore, WatchEvent, WatchOptions, WriteGuards } from './types.ts';
 import { eventFor, selectsObject, type Selection } from './watch-filter.ts';
 
 /** Test seams. Production code passes none. */
@@ -80,7 +80,12 @@ interface Plan {
   items: TransactWriteItem[];
   objectIndex: number;
   namespaceIndex?: number;
+  /** Where the claim updates start in `items`. */
+  claimsAt?: number;
 }
+
+/** Claim counters live in the objects table under this partition (no type is named so). */
+const CLAIMS_PK = 'claims';
 
 /**
  * Object items this process read or wrote a moment ago, by key. An entry is only ever used as
@@ -224,8 +229,8 @@ export class DynamoStore implements ObjectStore {
    * stored object. Normalizing what should not count as a change (managedFields times) is the
    * caller's job.
    */
-  update(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject> {
-    return this.#guard(() => this.#write('update', type, obj, ctx));
+  update(type: ResourceType, obj: KubeObject, ctx: RequestContext, guards?: WriteGuards): Promise<KubeObject> {
+    return this.#guard(() => this.#write('update', type, obj, ctx, guards));
   }
 
   delete(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject> {
@@ -240,7 +245,16 @@ export class DynamoStore implements ObjectStore {
     }
   }
 
-  async #write(verb: Verb, type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject> {
+  async claimVersion(key: string): Promise<number | undefined> {
+    try {
+      const item = await this.#io.getObjectItem(CLAIMS_PK, key);
+      return item ? num(item, 'v') : undefined;
+    } catch (err) {
+      throw toApiError(err);
+    }
+  }
+
+  async #write(verb: Verb, type: ResourceType, obj: KubeObject, ctx: RequestContext, guards?: WriteGuards): Promise<KubeObject> {
     const typeKey = typeKeyOf(type);
     const name = obj.metadata.name;
     if (!name) throw new BadRequestError('metadata.name is required');
@@ -311,6 +325,19 @@ export class DynamoStore implements ObjectStore {
         const entry: LogEntry = { ...entryBody, hash: entryHash(entryBody) };
         hash = entry.hash;
         plan = this.#plan({ verb, typeKey, sk, rev, cur, curRv, prev, obj, payload, entry, namespace });
+        const claimsAt = plan.items.length;
+        for (const c of guards?.claims ?? []) {
+          plan.items.push({
+            Update: {
+              TableName: this.#io.tables.objects,
+              Key: { pk: s(CLAIMS_PK), sk: s(c.key) },
+              UpdateExpression: 'SET v = :next',
+              ConditionExpression: c.expect === undefined ? 'attribute_not_exists(v)' : 'v = :expect',
+              ExpressionAttributeValues: { ':next': n((c.expect ?? 0) + 1), ...(c.expect === undefined ? {} : { ':expect': n(c.expect) }) },
+            },
+          });
+        }
+        plan.claimsAt = claimsAt;
         await this.#hooks.beforeCommit?.({ type: typeKey, rev, verb, attempt });
         await this.#io.transact(plan.items, randomUUID());
         const written = plan.items[plan.objectIndex].Put?.Item;
@@ -332,6 +359,10 @@ export class DynamoStore implements ObjectStore {
         if (reasons.length === 0) throw toApiError(err);
         const unexpected = reasons.find((r) => r.Code && !RETRYABLE_REASONS.has(r.Code));
         if (unexpected) throw reasonError(unexpected.Code ?? '', err);
+        if (plan.claimsAt !== undefined && reasons.slice(plan.claimsAt).some((r) => r.Code === 'ConditionalCheckFailed')) {
+          // What the claim stood for changed since the writer read it: its decision is stale.
+          throw new ConflictError(ref, 'the state this change was decided from has changed; please decide again');
+        }
         const objectReason = reasons[plan.objectIndex];
         const nsReason = plan.namespaceIndex === undefined ? undefined : reasons[plan.namespaceIndex];
         if (nsReason?.Code === 'ConditionalCheckFailed') namespaceCheck(ref, namespace ?? '', nsReason.Item);

@@ -88,6 +88,22 @@ export interface LogEntry {
   prevHash?: string;
 }
 
+/**
+ * A version counter the write takes along in its transaction: the write commits only if the
+ * counter still has the version the writer read (absent = never claimed), and moves it on by
+ * one. Writers that read some shared state (a node's bound pods) and decide from it claim the
+ * same key, so two decisions from the same state cannot both commit.
+ */
+export interface Claim {
+  key: string;
+  /** The version read with `claimVersion`; undefined when the key had none. */
+  expect: number | undefined;
+}
+
+export interface WriteGuards {
+  claims?: Claim[];
+}
+
 export interface ObjectStore {
   /** A consistent read of the current object, or undefined. */
   get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined>;
@@ -101,7 +117,9 @@ export interface ObjectStore {
    * Replaces an object whose stored resourceVersion equals `obj.metadata.resourceVersion`.
    * Throws ConflictError when it changed since, NotFoundError when it is gone.
    */
-  update(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject>;
+  update(type: ResourceType, obj: KubeObject, ctx: RequestContext, guards?: WriteGuards): Promise<KubeObject>;
+  /** A claim key's current version (consistent read); undefined when never claimed. */
+  claimVersion?(key: string): Promise<number | undefined>;
   /** Removes an object (its final state is `obj`, read at `obj.metadata.resourceVersion`). */
   delete(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject>;
   list(type: ResourceType, opts?: ListOptions): Promise<ListResult>;

@@ -423,13 +423,9 @@ describe('reconcile loop faults', () => {
     const overcommitted = (perNode: Map<string, number>) => [...perNode].filter(([, cpu]) => cpu > NODE_CPU_MILLIS);
     const sizes = (perNode: Map<string, number>) => JSON.stringify(Object.fromEntries(perNode));
 
-    /**
-     * Registry.bind conditions a bind on the pod alone (unbound, same uid, not deleting), as kube's
-     * binding subresource does, and nothing accounts for the node: two instances planning from
-     * different views of a node both fill it. DESIGN asks for per-node accounting so two binds
-     * never overfill a node; until the write path has it, these checks run as TODO.
-     */
-    const NODE_ACCOUNTING = 'Registry.bind has no per-node accounting: two instances overfill a node';
+    // Registry.bind checks the pod against the node's bound pods and claims the node's allocation
+    // counter in its transaction: two instances planning from different views of a node cannot
+    // both fill it.
 
     describe('racing on one snapshot', () => {
       let env: ReconcileEnv;
@@ -476,13 +472,13 @@ describe('reconcile loop faults', () => {
         }
       });
 
-      it('fill no node past its allocatable', { todo: NODE_ACCOUNTING }, () => {
+      it('fill no node past its allocatable', () => {
         assert.deepEqual(overcommitted(result.perNode), [], `millicpu bound per node, of ${NODE_CPU_MILLIS}: ${sizes(result.perNode)}`);
         assert.equal(result.bound.size, 30, 'exactly as many pods bound as fit');
       });
     });
 
-    it('fill no node past its allocatable when one binds from a snapshot the other outdated', { todo: NODE_ACCOUNTING }, async () => {
+    it('fill no node past its allocatable when one binds from a snapshot the other outdated', async () => {
       const env = await reconcileEnv(fixedClock);
       try {
         // Exactly full once the 30 pods are placed.
