@@ -93,7 +93,7 @@ const SLICE_WARMUP_MS = 300;
 const s = (v: string): AttributeValue => ({ S: v });
 const n = (v: number): AttributeValue => ({ N: String(v) });
 
-class RawFloor {
+export class RawFloor {
   readonly client: DynamoDBClient;
   readonly tables: TableNames;
   readonly #body = randomBytes(1024);

@@ -7,10 +7,18 @@
  * BENCH_JVM_WARMUP_SECONDS (unmeasured DynamoDB Local warm-up, default 10), BENCH_CONCURRENCY (default 16), BENCH_CLIENT=inline (run the HTTPS load generator on the main
  * thread instead of a worker), BENCH_LIST_SIZE (default 500), BENCH_STARTUP_RUNS
  * (default 3), BENCH_SCHEDULER_NODES / BENCH_SCHEDULER_PODS (default 5000 / 10000), BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_NO_README=1 (leave README.md).
+ * The e2e part: BENCH_E2E_REPLICAS (default 1000), BENCH_E2E_NODES (default 100), BENCH_E2E_IDLE_NODES
+ * (default 1000; ≤ BENCH_E2E_NODES skips the idle measurement), BENCH_E2E_IDLE_SECONDS (default 60),
+ * BENCH_E2E_IDLE_SETTLE_SECONDS (default 15), BENCH_E2E_RENEW_MS (default 10000), BENCH_E2E_TIMEOUT_SECONDS
+ * (default 180), BENCH_E2E_AGENT_CONCURRENCY (pods the simulated nodes' process works on at once; the
+ * agent's default 16 when unset), BENCH_E2E_CPU_PROFILE=<file> (.cpuprofiles of the cluster's main thread
+ * during the rollout and, as <file>.idle.cpuprofile, the idle window). Its raw floor takes BENCH_SECONDS
+ * and BENCH_CONCURRENCY, and BENCH_JVM_WARMUP_SECONDS with a default of 5.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiMarkdown, runApiBench } from './api.ts';
+import { e2eMarkdown, runE2eBench } from './e2e.ts';
 import { runSchedulerBench, schedulerMarkdown } from './scheduler.ts';
 import { machineInfo } from './lib/machine.ts';
 import { updateReadmeSection } from './lib/readme.ts';
@@ -63,6 +71,33 @@ const PARTS: Record<string, () => Promise<PartOutcome>> = {
     const markdown = schedulerMarkdown(result, { date: began.toISOString().slice(0, 10), cpus: machine.cpus, cpuModel: machine.cpuModel, node: machine.node, commit: machine.gitCommit });
     writeResults(join(root, 'bench', 'results'), 'scheduler', { part: 'scheduler', startedAt: began.toISOString(), machine, ...result }, began);
     return { markdown, allPassed: result.rows.every((r) => r.pass) };
+  },
+  async e2e() {
+    const began = new Date();
+    const t0 = performance.now();
+    const log = (line: string) => console.error(`[bench:e2e] ${line}`);
+    const machine = machineInfo(root);
+    const result = await runE2eBench({
+      root,
+      replicas: Math.round(numEnv('BENCH_E2E_REPLICAS', 1000, 1)),
+      nodes: Math.round(numEnv('BENCH_E2E_NODES', 100, 1)),
+      idleNodes: Math.round(numEnv('BENCH_E2E_IDLE_NODES', 1000, 0)),
+      idleSeconds: numEnv('BENCH_E2E_IDLE_SECONDS', 60, 0),
+      idleSettleSeconds: numEnv('BENCH_E2E_IDLE_SETTLE_SECONDS', 15, 0),
+      renewIntervalMs: Math.round(numEnv('BENCH_E2E_RENEW_MS', 10_000, 100)),
+      ...(process.env.BENCH_E2E_AGENT_CONCURRENCY ? { agentConcurrency: Math.round(numEnv('BENCH_E2E_AGENT_CONCURRENCY', 16, 1)) } : {}),
+      timeoutSeconds: numEnv('BENCH_E2E_TIMEOUT_SECONDS', 180, 1),
+      floorSeconds: numEnv('BENCH_SECONDS', 5, 0.5),
+      jvmWarmupSeconds: numEnv('BENCH_JVM_WARMUP_SECONDS', 5, 0),
+      concurrency: Math.round(numEnv('BENCH_CONCURRENCY', 16, 1)),
+      ...(process.env.BENCH_E2E_CPU_PROFILE ? { cpuProfile: resolve(process.env.BENCH_E2E_CPU_PROFILE) } : {}),
+      log,
+    });
+    const elapsedSeconds = Math.round((performance.now() - t0) / 100) / 10;
+    const markdown = e2eMarkdown(result, { date: began.toISOString().slice(0, 10), cpus: machine.cpus, cpuModel: machine.cpuModel, node: machine.node, commit: machine.gitCommit });
+    const files = writeResults(join(root, 'bench', 'results'), 'e2e', { part: 'e2e', startedAt: began.toISOString(), elapsedSeconds, machine, ...result }, began);
+    log(`results: ${files.dated} (and ${files.latest}); whole part took ${elapsedSeconds} s`);
+    return { markdown, allPassed: result.rows.every((r) => r.pass !== false) };
   },
 };
 
