@@ -57,7 +57,11 @@ export interface AgentCommonOptions {
   renewIntervalMs?: number;
   /** How long each start step takes (the sandbox, then each init container). Default 250. */
   podStartDelayMs?: number;
-  /** How often an unchanged node status is posted again (kubelet's nodeStatusReportFrequency). Default 5 min; 0: never. */
+  /**
+   * How often an unchanged node status is posted again (kubelet's nodeStatusReportFrequency,
+   * 5 min in kube). Default 1 hour: the Lease is the heartbeat, and each report is a log event,
+   * so an idle node costs at most one event an hour. 0: never.
+   */
   statusReportIntervalMs?: number;
   /** Pods worked on at once, across the process's nodes. Default 16. */
   concurrency?: number;
@@ -194,7 +198,7 @@ class NodeRunner {
     this.#log = opts.log ?? (() => {});
     this.#renewMs = opts.renewIntervalMs ?? 10_000;
     this.#startDelayMs = opts.podStartDelayMs ?? 250;
-    this.#statusReportMs = opts.statusReportIntervalMs ?? 300_000;
+    this.#statusReportMs = opts.statusReportIntervalMs ?? 3_600_000;
     this.#concurrency = Math.max(1, opts.concurrency ?? 16);
     this.#client = new KubeClient({ server: opts.server, token: opts.token, caPem: opts.caPem, userAgent: 'skiff-agent/v1.32.0-skiff' });
   }

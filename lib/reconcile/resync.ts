@@ -44,7 +44,7 @@ export async function resyncAll(deps: ResyncDeps): Promise<Record<string, number
     sent[queue] = items.length;
   }
   // The scheduler looks at every pending pod on any trigger: one is enough.
-  if (deps.queueUrls.scheduler) await sendAll(deps.sqs, deps.queueUrls.scheduler, [{ key: 'core/Node//all', cause }]);
+  if (deps.queueUrls.scheduler) await sendAll(deps.sqs, deps.queueUrls.scheduler, [{ key: 'core/Pod//all', cause }]);
   return sent;
 }
 

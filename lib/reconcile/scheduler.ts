@@ -94,6 +94,7 @@ export function schedulerPass(deps: SchedulerDeps): () => Promise<PassResult> {
     let bound = 0;
     let lost = 0;
     let next = 0;
+    const scheduled: { pod: Pod; message: string }[] = [];
     const lane = async () => {
       while (next < placements.length) {
         const { pod, node } = placements[next++];
@@ -102,7 +103,7 @@ export function schedulerPass(deps: SchedulerDeps): () => Promise<PassResult> {
         try {
           await deps.registry.bind(ns, name, node, pod.metadata?.uid, ctx('create'));
           bound++;
-          await event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${node}`);
+          scheduled.push({ pod, message: `Successfully assigned ${ns}/${name} to ${node}` });
         } catch (err) {
           snapshot.forget(pod);
           if (err instanceof ApiError && (err.code === 409 || err.code === 404)) {
@@ -114,6 +115,15 @@ export function schedulerPass(deps: SchedulerDeps): () => Promise<PassResult> {
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, placements.length) }, lane));
+    // The Scheduled events once every bind is through: binds first, reports after.
+    let nextEvent = 0;
+    const eventLane = async () => {
+      while (nextEvent < scheduled.length) {
+        const { pod, message } = scheduled[nextEvent++];
+        await event(pod, 'Normal', 'Scheduled', message);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, scheduled.length) }, eventLane));
 
     for (const { pod, message } of parked) await park(pod, message);
     return { bound, unschedulable: parked.length, lost, podsRv: Number(pods.resourceVersion), nodesRv: Number(nodes.resourceVersion) };
@@ -153,18 +163,23 @@ export function schedulerConsumer(deps: SchedulerDeps): (event: SQSEvent) => Pro
     const type = m.cause.slice(0, hash);
     return seen[type] !== undefined && Number.isFinite(rev) && rev <= seen[type];
   };
+  // Whether the last pass left pods it could not place: only then can a node change help.
+  let parked = true;
+  const nodeOnly = (body: string) => decodeMessage(body)?.key.startsWith('core/Node/') ?? false;
   return async (event) => {
-    if (event.Records.every((r) => covered(r.body))) return { batchItemFailures: [] };
+    if (event.Records.every((r) => covered(r.body) || (!parked && nodeOnly(r.body)))) return { batchItemFailures: [] };
     try {
       let result = await pass();
       // Binds lost to a change under the pass (another bind took the room, the pod changed):
       // those pods are still pending and nothing else will wake them, so look again now.
       for (let again = 0; result.lost > 0 && again < 3; again++) result = await pass();
       seen = { pods: result.podsRv, nodes: result.nodesRv };
+      parked = result.unschedulable > 0;
       if (result.bound || result.unschedulable || result.lost) deps.log?.({ level: 'INFO', message: 'scheduling pass', ...result });
       return { batchItemFailures: [] };
     } catch (err) {
       seen = {};
+      parked = true;
       deps.log?.({ level: 'WARN', message: 'scheduling pass failed; the queue retries it', error: String(err) });
       return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
     }

@@ -50,8 +50,38 @@ function typeOfObject(obj: KubeObject): ResourceType {
 
 const identity = (obj: KubeObject) => `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 
+const EVENT_PARALLELISM = 16;
+
+/**
+ * kube's event spam filter (EventSourceObjectSpamFilter): per involved object, a burst of 25
+ * events, then one more every 5 minutes; the rest are dropped. A ReplicaSet creating 1,000 pods
+ * records its first 25 `SuccessfulCreate`s, as kube's would.
+ */
+export class EventSpamFilter {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(readonly burst = 25, readonly refillMs = 300_000, readonly maxKeys = 4096) {}
+
+  allow(key: string, now: number): boolean {
+    let b = this.#buckets.get(key);
+    if (!b) {
+      b = { tokens: this.burst, at: now };
+      if (this.#buckets.size >= this.maxKeys) this.#buckets.delete(this.#buckets.keys().next().value as string);
+      this.#buckets.set(key, b);
+    }
+    const refill = Math.floor((now - b.at) / this.refillMs);
+    if (refill > 0) {
+      b.tokens = Math.min(this.burst, b.tokens + refill);
+      b.at += refill * this.refillMs;
+    }
+    if (b.tokens <= 0) return false;
+    b.tokens--;
+    return true;
+  }
+}
+
 export class ControllerWriter {
   readonly #o: WriterOptions;
+  readonly #spam = new EventSpamFilter();
 
   constructor(opts: WriterOptions) {
     this.#o = opts;
@@ -149,7 +179,7 @@ export class ControllerWriter {
         break;
       }
     }
-    for (const { action } of run) if (action.kind === 'event') await this.#event(action, created);
+    await this.#events(run.map((r) => r.action), created);
     if (failure) throw failure;
   }
 
@@ -177,17 +207,22 @@ export class ControllerWriter {
       if (failed) failure ??= failed.reason;
     }
     // Events for the deletes that happened (`Deleted pod: web-x` follows its delete).
-    for (let i = 0; i < run.length; i++) {
-      const a = run[i];
-      if (a.kind !== 'event') continue;
-      const before = run[i - 1];
-      if (before?.kind === 'delete' && !gone.has(before)) continue;
-      await this.#event(a, new Map());
-    }
+    await this.#events(run.filter((a, i) => a.kind === 'event' && !(run[i - 1]?.kind === 'delete' && !gone.has(run[i - 1]))), new Map());
     if (failure) throw failure;
   }
 
+  /** Records a run's events, several at once (their order does not matter: each has its own key). */
+  async #events(actions: Action[], created: Map<number, KubeObject | undefined>): Promise<void> {
+    const events = actions.filter((a): a is Extract<Action, { kind: 'event' }> => a.kind === 'event');
+    let next = 0;
+    const lane = async () => {
+      while (next < events.length) await this.#event(events[next++], created);
+    };
+    await Promise.all(Array.from({ length: Math.min(EVENT_PARALLELISM, events.length) }, lane));
+  }
+
   async #event(a: Extract<Action, { kind: 'event' }>, created: Map<number, KubeObject | undefined>): Promise<void> {
+    if (!this.#spam.allow(a.involvedObject.uid || `${a.involvedObject.kind}/${a.involvedObject.namespace}/${a.involvedObject.name}`, this.#o.clock().getTime())) return;
     let message = a.message;
     if (a.createIndex !== undefined) {
       const obj = created.get(a.createIndex);

@@ -46,6 +46,6 @@ describe('resync', () => {
     assert.ok(rs.every((m) => /^resync#\d+$/.test(m.cause)));
     const namespaces = (await drain(queues.serviceaccount.url)).map((m) => m.key);
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.ok(namespaces.includes(`core/Namespace//${ns}`), ns);
-    assert.deepEqual((await drain(queues.scheduler.url)).map((m) => m.key), ['core/Node//all']);
+    assert.deepEqual((await drain(queues.scheduler.url)).map((m) => m.key), ['core/Pod//all']);
   });
 });

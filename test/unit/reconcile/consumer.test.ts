@@ -81,3 +81,17 @@ describe('sqsConsumer', () => {
     assert.deepEqual(requeued, [['apps/ReplicaSet/ns/a', 1500]]);
   });
 });
+
+describe('EventSpamFilter', () => {
+  it('lets a burst of 25 events per object through, then one per 5 minutes', async () => {
+    const { EventSpamFilter } = await import('../../../lib/reconcile/writer.ts');
+    const f = new EventSpamFilter();
+    const allowed = Array.from({ length: 40 }, () => f.allow('rs-uid', 0)).filter(Boolean).length;
+    assert.equal(allowed, 25);
+    assert.equal(f.allow('other-uid', 0), true, 'per object');
+    assert.equal(f.allow('rs-uid', 299_999), false);
+    assert.equal(f.allow('rs-uid', 300_000), true);
+    assert.equal(f.allow('rs-uid', 300_001), false);
+    assert.equal(Array.from({ length: 30 }, () => f.allow('rs-uid', 3_600_000 * 10)).filter(Boolean).length, 25, 'refills up to the burst only');
+  });
+});
