@@ -488,7 +488,10 @@ describe('reconcileNodeLifecycle: disruption', () => {
     nodes[0] = node('n00', { ready: 'Unknown', reason: 'NodeStatusUnknown', heartbeat: -200, taints: unreachable(-60) });
     const later = run({ nodes });
     assert.deepEqual(noExecuteNodes(later.actions), []);
-    assert.equal(later.requeueAfterMs, 40 * 1000);
+    // The next slot at the secondary rate is 40 s away; the fresh nodes' heartbeats (1 s old, 40 s
+    // grace) expire just before it.
+    assert.equal(later.requeueAfterMs, 39 * 1000 + 1);
+    assert.equal(run({ nodes, config: { gracePeriodSeconds: 50 } }).requeueAfterMs, 40 * 1000);
   });
 
   it('the node not Ready the longest is tainted first', () => {
