@@ -22,7 +22,7 @@ import { typeKeyOf } from '../store/keys.ts';
 import type { ObjectStore } from '../store/types.ts';
 import type { ReconcileOutcome, Requeue } from './consumer.ts';
 import { typeOfKey, type ReconcileKey } from './keys.ts';
-import { listAll } from './lists.ts';
+import { listAll, WarmList } from './lists.ts';
 import { ControllerWriter, controllerActor } from './writer.ts';
 
 export const DEPLOYMENTS = findByResource('apps', 'v1', 'deployments')!;
@@ -54,9 +54,12 @@ export function writerFor(deps: ControllerDeps, component: string): ControllerWr
   });
 }
 
-/** Lists a namespace's objects of one type, noting the list's resourceVersion in `observed`. */
-export async function listInto<T>(store: ObjectStore, type: ResourceType, namespace: string, observed: Record<string, number>): Promise<T[]> {
-  const { items, resourceVersion } = await listAll(store, type, namespace);
+/**
+ * Lists a namespace's objects of one type, noting the list's resourceVersion in `observed`; from
+ * `warm` (kept between invocations) when given.
+ */
+export async function listInto<T>(store: ObjectStore, type: ResourceType, namespace: string, observed: Record<string, number>, warm?: WarmList): Promise<T[]> {
+  const { items, resourceVersion } = warm ? await warm.list(namespace) : await listAll(store, type, namespace);
   observed[typeKeyOf(type)] = Number(resourceVersion);
   return items as T[];
 }
@@ -68,11 +71,12 @@ function outcome(result: ReconcileResult, observed: Record<string, number>): Rec
 export function replicaSetReconciler(deps: ControllerDeps): KeyReconciler {
   const writer = writerFor(deps, 'replicaset-controller');
   const store = deps.registry.store;
+  const warmPods = new WarmList(store, PODS);
   return async (key) => {
     const rs = (await store.get(REPLICASETS, key.namespace, key.name)) as ReplicaSet | undefined;
     if (!rs) return {};
     const observed: Record<string, number> = {};
-    const pods = await listInto<Pod>(store, PODS, key.namespace, observed);
+    const pods = await listInto<Pod>(store, PODS, key.namespace, observed, warmPods);
     const result = reconcileReplicaSet({ rs, pods, now: deps.clock() });
     await writer.apply(result.actions);
     // Its own writes come back as events above what it read, so they still wake it.
@@ -83,13 +87,15 @@ export function replicaSetReconciler(deps: ControllerDeps): KeyReconciler {
 export function deploymentReconciler(deps: ControllerDeps): KeyReconciler {
   const writer = writerFor(deps, 'deployment-controller');
   const store = deps.registry.store;
+  const warmReplicaSets = new WarmList(store, REPLICASETS);
+  const warmPods = new WarmList(store, PODS);
   return async (key) => {
     const deployment = (await store.get(DEPLOYMENTS, key.namespace, key.name)) as Deployment | undefined;
     if (!deployment) return {};
     const observed: Record<string, number> = {};
-    const replicaSets = await listInto<ReplicaSet>(store, REPLICASETS, key.namespace, observed);
+    const replicaSets = await listInto<ReplicaSet>(store, REPLICASETS, key.namespace, observed, warmReplicaSets);
     // Only Recreate looks at pods (it waits for the old ones to be gone).
-    const pods = deployment.spec?.strategy?.type === 'Recreate' ? await listInto<Pod>(store, PODS, key.namespace, observed) : [];
+    const pods = deployment.spec?.strategy?.type === 'Recreate' ? await listInto<Pod>(store, PODS, key.namespace, observed, warmPods) : [];
     const result = reconcileDeployment({ deployment, replicaSets, pods, now: deps.clock() });
     await writer.apply(result.actions);
     return outcome(result, observed);
@@ -104,12 +110,13 @@ export const SERVICEACCOUNTS = findByResource('', 'v1', 'serviceaccounts')!;
 export function endpointsReconciler(deps: ControllerDeps): KeyReconciler {
   const writer = writerFor(deps, 'endpoint-controller');
   const store = deps.registry.store;
+  const warmPods = new WarmList(store, PODS);
   return async (key) => {
     const observed: Record<string, number> = {};
     const service = (await store.get(SERVICES, key.namespace, key.name)) as Service | undefined;
     const endpoints = (await store.get(ENDPOINTS, key.namespace, key.name)) as Endpoints | undefined;
     if (!service && !endpoints) return {};
-    const pods = service ? await listInto<Pod>(store, PODS, key.namespace, observed) : [];
+    const pods = service ? await listInto<Pod>(store, PODS, key.namespace, observed, warmPods) : [];
     const result = reconcileEndpoints({ service, pods, endpoints, now: deps.clock() });
     await writer.apply(result.actions);
     return outcome(result, observed);

@@ -14,7 +14,7 @@ import { findByResource } from '../core/resources.ts';
 import { defaultProfile, podKey, schedule, Snapshot, type Profile, type ScheduleOptions } from '../scheduler/index.ts';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { decodeMessage } from './keys.ts';
-import { listAll } from './lists.ts';
+import { listAll, WarmList } from './lists.ts';
 import { recordEvent } from './writer.ts';
 
 const NODES = findByResource('', 'v1', 'nodes')!;
@@ -69,9 +69,13 @@ export function schedulerPass(deps: SchedulerDeps): () => Promise<PassResult> {
       type, reason, message, component: SCHEDULER_NAME,
     }, ctx('create')).catch((err: unknown) => deps.log?.({ level: 'WARN', message: 'could not record event', reason, error: String(err) }));
 
+  // The pods as of the last pass, kept warm between passes: each pass reads only the changes since.
+  const warmPods = new WarmList(store, PODS);
+  const loadPods = () => warmPods.list();
+
   return async () => {
     const nodes = await listAll(store, NODES);
-    const pods = await listAll(store, PODS);
+    const pods = await loadPods();
     const namespaces = await listAll(store, NAMESPACES);
     const snapshot = new Snapshot({
       nodes: nodes.items as Node[],

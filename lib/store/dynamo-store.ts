@@ -245,6 +245,18 @@ export class DynamoStore implements ObjectStore {
     }
   }
 
+  async changesSince(type: ResourceType, afterRv: string, max = 5000): Promise<{ events: WatchEvent[]; resourceVersion: string } | undefined> {
+    try {
+      const after = parseResourceVersion(afterRv);
+      const through = Number(await this.currentResourceVersion(type));
+      if (through - after > max) return undefined;
+      const entries = await this.#io.readLogRange(typeKeyOf(type), after, through);
+      return { events: entries.map(({ entry }) => ({ type: entry.eventType, object: entry.object })), resourceVersion: String(Math.max(after, through)) };
+    } catch (err) {
+      throw toApiError(err);
+    }
+  }
+
   async claimVersion(key: string): Promise<number | undefined> {
     try {
       const item = await this.#io.getObjectItem(CLAIMS_PK, key);

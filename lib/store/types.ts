@@ -118,6 +118,11 @@ export interface ObjectStore {
    * Throws ConflictError when it changed since, NotFoundError when it is gone.
    */
   update(type: ResourceType, obj: KubeObject, ctx: RequestContext, guards?: WriteGuards): Promise<KubeObject>;
+  /**
+   * The changes to a type after `afterRv`, up to its current watermark, oldest first (for caches
+   * kept warm between invocations). Undefined when there are more than `max` of them: relist.
+   */
+  changesSince?(type: ResourceType, afterRv: string, max?: number): Promise<{ events: WatchEvent[]; resourceVersion: string } | undefined>;
   /** A claim key's current version (consistent read); undefined when never claimed. */
   claimVersion?(key: string): Promise<number | undefined>;
   /** Removes an object (its final state is `obj`, read at `obj.metadata.resourceVersion`). */

@@ -40,3 +40,19 @@ describe('claims', () => {
     );
   });
 });
+
+describe('changesSince', () => {
+  it('returns every change after a resourceVersion up to the watermark, deletes included, and gives up past max', async () => {
+    const start = await e.store.currentResourceVersion(T.configmaps);
+    const x = await e.store.create(T.configmaps, configMap('claims', 'x'), ctx());
+    const x2 = await e.store.update(T.configmaps, { ...x, data: { v: '2' } }, ctx('t', 'update'));
+    await e.store.delete(T.configmaps, x2, ctx('t', 'delete'));
+    await e.store.create(T.configmaps, configMap('claims', 'y'), ctx());
+    const changes = await e.store.changesSince(T.configmaps, start);
+    assert.ok(changes);
+    assert.deepEqual(changes.events.map((ev) => `${ev.type} ${ev.object.metadata.name}`), ['ADDED x', 'MODIFIED x', 'DELETED x', 'ADDED y']);
+    assert.equal(changes.resourceVersion, await e.store.currentResourceVersion(T.configmaps));
+    assert.deepEqual((await e.store.changesSince(T.configmaps, changes.resourceVersion))?.events, []);
+    assert.equal(await e.store.changesSince(T.configmaps, start, 2), undefined);
+  });
+});
