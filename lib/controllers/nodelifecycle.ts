@@ -142,6 +142,14 @@ interface Health {
 }
 
 /** kube's tryUpdateNodeHealth, with the heartbeat read from the objects. */
+/** What a node's conditions were before this controller marked them Unknown: kubelet's healthy values. */
+const RECOVERED: Record<string, { status: 'True' | 'False'; reason: string; message: string }> = {
+  Ready: { status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+  MemoryPressure: { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+  DiskPressure: { status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+  PIDPressure: { status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+};
+
 function nodeHealth(node: Node, lease: Date | undefined, cfg: Required<NodeLifecycleConfig>, now: Date, wake: (at: number) => void): Health {
   const name = node.metadata?.name ?? '';
   const created = node.metadata?.creationTimestamp;
@@ -154,6 +162,20 @@ function nodeHealth(node: Node, lease: Date | undefined, cfg: Required<NodeLifec
   // kube: stale once now is after heartbeat + grace.
   if (now.getTime() <= heartbeat + grace) {
     wake(heartbeat + grace + 1);
+    // Skiff's agents re-post an unchanged node status rarely (the Lease is the heartbeat), so a
+    // node this controller marked Unknown whose lease has been renewed since is given back the
+    // status its agent last posted: Ready, without pressure. (kube waits for the kubelet's next
+    // status post.)
+    const markedAt = ready?.status === 'Unknown' && ready.reason === REASON_STATUS_UNKNOWN ? ms(ready.lastTransitionTime) : undefined;
+    if (markedAt !== undefined && lease !== undefined && lease.getTime() > markedAt) {
+      const at = timeString(now);
+      const conditions = before.map((c) => {
+        if (c.status !== 'Unknown' || c.reason !== REASON_STATUS_UNKNOWN) return c;
+        const back = RECOVERED[c.type];
+        return back ? { ...c, status: back.status, reason: back.reason, message: back.message, lastHeartbeatTime: timeString(lease), lastTransitionTime: at } : c;
+      });
+      return { ...base, conditions, ready: conditions.find((c) => c.type === 'Ready'), statusChanged: true };
+    }
     return base;
   }
   const at = timeString(now);

@@ -243,9 +243,19 @@ describe('reconcileNodeLifecycle: taints', () => {
       want: ['taints n1 dedicated:NoSchedule'],
     },
     {
-      name: 'a renewed lease alone does not make an Unknown node Ready: that is the kubelet\'s to post',
+      name: 'a lease renewed after the controller marked the node Unknown gives it back Ready, and its taints go',
       run: { nodes: [node('n1', { ready: 'Unknown', reason: 'NodeStatusUnknown', heartbeat: -200, since: -100, taints: unreachable() })], leases: { n1: -1 } },
+      want: ['taints n1 ', 'status n1 Ready=True'],
+    },
+    {
+      name: 'a lease no newer than the marking leaves the node Unknown',
+      run: { nodes: [node('n1', { ready: 'Unknown', reason: 'NodeStatusUnknown', heartbeat: -200, since: -1, taints: unreachable() })], leases: { n1: -2 } },
       want: [],
+    },
+    {
+      name: 'an Unknown the kubelet posted itself is the kubelet\'s to clear',
+      run: { nodes: [node('n1', { ready: 'Unknown', reason: 'KubeletNotReady', heartbeat: -1, since: -100 })], leases: { n1: -1 } },
+      want: ['taints n1 unreachable:NoSchedule,unreachable:NoExecute'],
     },
     {
       name: 'pressure conditions and cordoning bring their NoSchedule taints',
