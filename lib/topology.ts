@@ -100,6 +100,25 @@ export interface Topology {
   schedules?: ScheduleSpec[];
 }
 
+/** A controller's FIFO queue of reconcile keys (message group = key). */
+function keyQueue(id: string, purpose: string): QueueSpec {
+  return { id, fifo: true, visibilityTimeoutSeconds: 60, maxReceiveCount: 5, purpose };
+}
+
+/** A controller: consumes its key queue, writes through the store, requeues itself via the timers. */
+function controller(id: string, entry: string, queue: string, purpose: string): FunctionSpec {
+  return {
+    id,
+    entry,
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { objects: 'RW', log: 'RW', meta: 'RW' },
+    purpose,
+    consumes: [{ queue, batchSize: 10 }],
+    sendsTo: [queue, 'timers'],
+  };
+}
+
 export const topology: Topology = {
   tables: [
     {
@@ -122,62 +141,14 @@ export const topology: Topology = {
     },
   ],
   queues: [
-    {
-      id: 'deployment',
-      fifo: true,
-      visibilityTimeoutSeconds: 60,
-      maxReceiveCount: 5,
-      purpose: 'Deployment keys to reconcile (message group = key: one reconcile per key at a time).',
-    },
-    {
-      id: 'replicaset',
-      fifo: true,
-      visibilityTimeoutSeconds: 60,
-      maxReceiveCount: 5,
-      purpose: 'ReplicaSet keys to reconcile, woken by the ReplicaSet and by its pods.',
-    },
-    {
-      id: 'scheduler',
-      fifo: true,
-      visibilityTimeoutSeconds: 60,
-      maxReceiveCount: 5,
-      purpose: 'Scheduling triggers: unbound pods, node changes, pods that gave room back.',
-    },
-    {
-      id: 'endpoints',
-      fifo: true,
-      visibilityTimeoutSeconds: 60,
-      maxReceiveCount: 5,
-      purpose: 'Service keys whose Endpoints to recompute, woken by the Service and by the pods it selects.',
-    },
-    {
-      id: 'namespace',
-      fifo: true,
-      visibilityTimeoutSeconds: 60,
-      maxReceiveCount: 5,
-      purpose: 'Namespace keys: a deleted namespace is emptied, then finalized.',
-    },
-    {
-      id: 'gc',
-      fifo: true,
-      visibilityTimeoutSeconds: 60,
-      maxReceiveCount: 5,
-      purpose: 'Owner keys for the garbage collector: owners deleted, or deleting in the foreground or orphaning.',
-    },
-    {
-      id: 'serviceaccount',
-      fifo: true,
-      visibilityTimeoutSeconds: 60,
-      maxReceiveCount: 5,
-      purpose: 'Namespace keys whose default ServiceAccount to ensure.',
-    },
-    {
-      id: 'nodelifecycle',
-      fifo: true,
-      visibilityTimeoutSeconds: 60,
-      maxReceiveCount: 5,
-      purpose: 'Node monitor ticks: heartbeats checked, nodes marked NotReady, taints, evictions.',
-    },
+    keyQueue('deployment', 'Deployment keys to reconcile (message group = key: one reconcile per key at a time).'),
+    keyQueue('replicaset', 'ReplicaSet keys to reconcile, woken by the ReplicaSet and by its pods.'),
+    keyQueue('scheduler', 'Scheduling triggers: unbound pods, node changes, pods that gave room back.'),
+    keyQueue('endpoints', 'Service keys whose Endpoints to recompute, woken by the Service and by the pods it selects.'),
+    keyQueue('namespace', 'Namespace keys: a deleted namespace is emptied, then finalized.'),
+    keyQueue('gc', 'Owner keys for the garbage collector: owners deleted, or deleting in the foreground or orphaning.'),
+    keyQueue('serviceaccount', 'Namespace keys whose default ServiceAccount to ensure.'),
+    keyQueue('nodelifecycle', 'Node monitor ticks: heartbeats checked, nodes marked NotReady, taints, evictions.'),
     {
       id: 'resync',
       fifo: false,
@@ -232,76 +203,13 @@ export const topology: Topology = {
       streams: [{ table: 'log', batchSize: 100, retryAttempts: 10 }],
       sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'gc', 'serviceaccount'],
     },
-    {
-      id: 'deployment-controller',
-      entry: 'controllers/deployment.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
-      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
-      purpose: 'Deployments: ReplicaSets per template, rolling updates, rollbacks, status.',
-      consumes: [{ queue: 'deployment', batchSize: 10 }],
-      sendsTo: ['deployment', 'timers'],
-    },
-    {
-      id: 'replicaset-controller',
-      entry: 'controllers/replicaset.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
-      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
-      purpose: 'ReplicaSets: keep spec.replicas pods, adopt and release pods, status.',
-      consumes: [{ queue: 'replicaset', batchSize: 10 }],
-      sendsTo: ['replicaset', 'timers'],
-    },
-    {
-      id: 'endpoint-controller',
-      entry: 'controllers/endpoints.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
-      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
-      purpose: 'Endpoints: each Service\'s ready and not-ready pod addresses and ports.',
-      consumes: [{ queue: 'endpoints', batchSize: 10 }],
-      sendsTo: ['endpoints', 'timers'],
-    },
-    {
-      id: 'namespace-controller',
-      entry: 'controllers/namespace.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
-      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
-      purpose: 'Namespaces: a deleted namespace is emptied of every object, then finalized.',
-      consumes: [{ queue: 'namespace', batchSize: 10 }],
-      sendsTo: ['namespace', 'timers'],
-    },
-    {
-      id: 'garbage-collector',
-      entry: 'controllers/gc.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
-      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
-      purpose: 'Garbage collection by ownerReferences: Background, Foreground and Orphan propagation.',
-      consumes: [{ queue: 'gc', batchSize: 10 }],
-      sendsTo: ['gc', 'timers'],
-    },
-    {
-      id: 'serviceaccount-controller',
-      entry: 'controllers/serviceaccount.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
-      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
-      purpose: 'A default ServiceAccount in every namespace.',
-      consumes: [{ queue: 'serviceaccount', batchSize: 10 }],
-      sendsTo: ['serviceaccount', 'timers'],
-    },
-    {
-      id: 'node-lifecycle-controller',
-      entry: 'controllers/nodelifecycle.ts',
-      memoryMb: 512,
-      timeoutSeconds: 60,
-      tables: { objects: 'RW', log: 'RW', meta: 'RW' },
-      purpose: 'Node lifecycle: NotReady after the grace period, unreachable/not-ready taints, taint-based eviction.',
-      consumes: [{ queue: 'nodelifecycle', batchSize: 10 }],
-      sendsTo: ['nodelifecycle', 'timers'],
-    },
+    controller('deployment-controller', 'controllers/deployment.ts', 'deployment', 'Deployments: ReplicaSets per template, rolling updates, rollbacks, status.'),
+    controller('replicaset-controller', 'controllers/replicaset.ts', 'replicaset', 'ReplicaSets: keep spec.replicas pods, adopt and release pods, status.'),
+    controller('endpoint-controller', 'controllers/endpoints.ts', 'endpoints', 'Endpoints: each Service\'s ready and not-ready pod addresses and ports.'),
+    controller('namespace-controller', 'controllers/namespace.ts', 'namespace', 'Namespaces: a deleted namespace is emptied of every object, then finalized.'),
+    controller('garbage-collector', 'controllers/gc.ts', 'gc', 'Garbage collection by ownerReferences: Background, Foreground and Orphan propagation.'),
+    controller('serviceaccount-controller', 'controllers/serviceaccount.ts', 'serviceaccount', 'A default ServiceAccount in every namespace.'),
+    controller('node-lifecycle-controller', 'controllers/nodelifecycle.ts', 'nodelifecycle', 'Node lifecycle: NotReady after the grace period, unreachable/not-ready taints, taint-based eviction.'),
     {
       id: 'resync',
       entry: 'resync/handler.ts',
