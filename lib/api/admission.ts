@@ -5,7 +5,7 @@
 import { InvalidError } from '../core/errors.ts';
 import type { Clock, KubeObject } from '../core/object.ts';
 import { findByResource, type ResourceType } from '../core/resources.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore, WriteGuards } from '../store/types.ts';
 
 export interface AdmissionInput {
   type: ResourceType;
@@ -88,9 +88,15 @@ function ipToNumber(ip: string): number | undefined {
   return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
 }
 
-export async function admitCreate(input: AdmissionInput): Promise<void> {
-  if (input.type.kind === 'Service') await allocateService(input);
+/**
+ * Admission on create. What it returns goes into the object's write: a Service that allocated a
+ * ClusterIP or NodePorts claims the allocation counter it read before looking at the Services, so
+ * two allocations decided from the same view cannot both commit (the loser decides again).
+ */
+export async function admitCreate(input: AdmissionInput): Promise<WriteGuards | undefined> {
   if (input.type.kind === 'Pod') addDefaultTolerations(input.object, input.defaultTolerationSeconds);
+  if (input.type.kind === 'Service') return allocateService(input, undefined);
+  return undefined;
 }
 
 /**
@@ -98,10 +104,10 @@ export async function admitCreate(input: AdmissionInput): Promise<void> {
  * out (`kubectl replace`, `helm upgrade --force`), drop fields their new type does not have, and get
  * node ports when they become NodePort or LoadBalancer.
  */
-export async function admitUpdate(input: AdmissionInput & { live: KubeObject }): Promise<void> {
-  if (input.type.kind !== 'Service') return;
+export async function admitUpdate(input: AdmissionInput & { live: KubeObject }): Promise<WriteGuards | undefined> {
+  if (input.type.kind !== 'Service') return undefined;
   keepServiceAllocations(input.live, input.object);
-  await allocateService(input);
+  return allocateService(input, input.live);
 }
 
 /** kube's patchAllocatedValues and dropTypeDependentFields, for a Service update. Pure. */
@@ -131,10 +137,29 @@ export function keepServiceAllocations(live: KubeObject, next: KubeObject): void
   next.spec = spec;
 }
 
-async function allocateService({ object, store }: AdmissionInput): Promise<void> {
+/** The claim every Service allocation takes: allocations are rare, so one counter serializes them. */
+export const SERVICE_ALLOCATIONS_CLAIM = 'service-allocations';
+
+type PortWithProtocol = ServicePort & { protocol?: string };
+
+/** What of `spec` the Service did not hold before: a ClusterIP or NodePorts to allocate. */
+function allocates(spec: ServiceSpec, live: KubeObject | undefined): boolean {
+  const old = (live?.spec ?? {}) as ServiceSpec;
+  if (!live) return true;
+  if ((spec.clusterIP ?? '') !== (old.clusterIP ?? '')) return true;
+  const had = new Set(((old.ports ?? []) as PortWithProtocol[]).map((p) => p.nodePort).filter((n) => n));
+  return ((spec.ports ?? []) as PortWithProtocol[]).some((p) => !p.nodePort || !had.has(p.nodePort));
+}
+
+async function allocateService({ object, store }: AdmissionInput, live: KubeObject | undefined): Promise<WriteGuards | undefined> {
   const spec = (object.spec ?? {}) as ServiceSpec;
   const type = spec.type ?? 'ClusterIP';
-  if (type === 'ExternalName') return;
+  if (type === 'ExternalName') return undefined;
+  const exposed = type === 'NodePort' || type === 'LoadBalancer';
+  const claim = allocates(spec, live) || (exposed && ((spec.ports ?? []) as PortWithProtocol[]).some((p) => !p.nodePort))
+    ? { key: SERVICE_ALLOCATIONS_CLAIM, expect: await store.claimVersion?.(SERVICE_ALLOCATIONS_CLAIM) }
+    : undefined;
+  // Read after the claim's version: a Service allocated since is in the list, or the claim fails.
   const services = (await store.list(SERVICES)).items.filter((s) => s.metadata.uid !== object.metadata.uid);
   const usedIps = new Set<string>();
   const usedPorts = new Set<number>();
@@ -167,16 +192,21 @@ async function allocateService({ object, store }: AdmissionInput): Promise<void>
       }
     }
   }
-  if (type === 'NodePort' || type === 'LoadBalancer') {
-    for (const [i, p] of (spec.ports ?? []).entries()) {
+  if (exposed) {
+    // kube lets one Service use a NodePort for several protocols (DNS on TCP and UDP); another
+    // Service may not use it at all.
+    const mine = new Set<string>();
+    for (const [i, p] of ((spec.ports ?? []) as PortWithProtocol[]).entries()) {
       if (p.nodePort) {
         if (p.nodePort < NODE_PORT_RANGE.min || p.nodePort > NODE_PORT_RANGE.max) {
           throw new InvalidError(ref, [{ field: `spec.ports[${i}].nodePort`, reason: 'FieldValueInvalid', message: `Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}` }]);
         }
-        if (usedPorts.has(p.nodePort)) {
+        const own = `${p.nodePort}/${p.protocol ?? 'TCP'}`;
+        if (mine.has(own) || (usedPorts.has(p.nodePort) && ![...mine].some((m) => m.startsWith(`${p.nodePort}/`)))) {
           throw new InvalidError(ref, [{ field: `spec.ports[${i}].nodePort`, reason: 'FieldValueInvalid', message: `Invalid value: ${p.nodePort}: provided port is already allocated` }]);
         }
         usedPorts.add(p.nodePort);
+        mine.add(own);
         continue;
       }
       for (;;) {
@@ -184,10 +214,12 @@ async function allocateService({ object, store }: AdmissionInput): Promise<void>
         if (!usedPorts.has(port)) {
           p.nodePort = port;
           usedPorts.add(port);
+          mine.add(`${port}/${p.protocol ?? 'TCP'}`);
           break;
         }
       }
     }
   }
   object.spec = spec;
+  return claim ? { claims: [claim] } : undefined;
 }

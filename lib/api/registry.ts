@@ -16,7 +16,7 @@ import {
 } from '../core/errors.ts';
 import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
 import { apiVersionOf, findByResource, type ResourceType } from '../core/resources.ts';
-import type { ObjectStore } from '../store/types.ts';
+import type { ObjectStore, WriteGuards } from '../store/types.ts';
 import { CycleState, newPodInfo, Snapshot } from '../scheduler/framework.ts';
 import { nodeResourcesFit } from '../scheduler/plugins/node-resources-fit.ts';
 import { addDefaultTolerations, admitCreate, admitUpdate, DEFAULT_TOLERATION_SECONDS, keepServiceAllocations } from './admission.ts';
@@ -118,15 +118,20 @@ export class Registry {
       if (generated) meta.name = `${(meta.generateName as string).slice(0, MAX_GENERATE_NAME_PREFIX)}${randomSuffix()}`;
       const { object, warnings } = validateObject(type, input, { fieldValidation: opts.fieldValidation ?? 'Strict', rawJson: opts.rawJson });
       const prepared = this.prepareCreate(type, object, opts);
-      await admitCreate({ type, object: prepared, store: this.store, clock: this.clock });
+      const guards = await admitCreate({ type, object: prepared, store: this.store, clock: this.clock });
       try {
         if (opts.dryRun) {
           await this.checkCreatable(type, prepared);
           return { object: prepared, warnings, created: true };
         }
-        return { object: await this.store.create(type, prepared, opts), warnings, created: true };
+        return { object: await this.store.create(type, prepared, opts, guards), warnings, created: true };
       } catch (err) {
         if (generated && err instanceof ApiError && err.reason === 'AlreadyExists' && attempt < 3) continue;
+        // An allocation decided from a view another allocation changed: decide again.
+        if (guards && err instanceof ApiError && err.reason === 'Conflict' && attempt < this.retries) {
+          await backoff(attempt);
+          continue;
+        }
         throw err;
       }
     }
@@ -258,6 +263,7 @@ export class Registry {
     warnings: string[] = [],
   ): Promise<WriteResult> {
     for (let attempt = 0; ; attempt++) {
+      let guards: WriteGuards | undefined;
       const live = await this.store.get(type, namespace, name);
       if (live && precondition && precondition !== live.metadata.resourceVersion) {
         throw new ConflictError(refOf(type, name));
@@ -265,20 +271,22 @@ export class Registry {
       const next = compute(live);
       try {
         if (next.create) {
-          await admitCreate({ type, object: next.create, store: this.store, clock: this.clock });
+          guards = await admitCreate({ type, object: next.create, store: this.store, clock: this.clock });
           if (opts.dryRun) return { object: next.create, warnings, created: true };
-          return { object: await this.store.create(type, next.create, opts), warnings, created: true };
+          return { object: await this.store.create(type, next.create, opts, guards), warnings, created: true };
         }
         const updated = next.update!;
-        await admitUpdate({ type, object: updated, live: live!, store: this.store, clock: this.clock });
+        guards = await admitUpdate({ type, object: updated, live: live!, store: this.store, clock: this.clock });
         if (isDeepStrictEqual(comparable(updated), comparable(live!))) return { object: live!, warnings };
         if (opts.dryRun) return { object: updated, warnings };
         if (shouldDeleteDuringUpdate(type, live!, updated)) {
           return { object: await this.store.delete(type, updated, opts), warnings };
         }
-        return { object: await this.store.update(type, updated, opts), warnings };
+        return { object: await this.store.update(type, updated, opts, guards), warnings };
       } catch (err) {
-        const retriable = err instanceof ApiError && err.code === 409 && err.reason === 'Conflict' && !precondition;
+        // With a claim, a conflict may be the claim's: deciding again is safe even under a
+        // precondition, which the next attempt checks against the object first.
+        const retriable = err instanceof ApiError && err.code === 409 && err.reason === 'Conflict' && (!precondition || !!guards);
         const createRace = err instanceof ApiError && err.reason === 'AlreadyExists' && next.create;
         if ((retriable || createRace) && attempt < this.retries) {
           await backoff(attempt);

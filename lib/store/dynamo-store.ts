@@ -218,8 +218,8 @@ export class DynamoStore implements ObjectStore {
 
   // ---- writes -------------------------------------------------------------------------------
 
-  create(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject> {
-    return this.#guard(() => this.#write('create', type, obj, ctx));
+  create(type: ResourceType, obj: KubeObject, ctx: RequestContext, guards?: WriteGuards): Promise<KubeObject> {
+    return this.#guard(() => this.#write('create', type, obj, ctx, guards));
   }
 
   /**

@@ -112,7 +112,7 @@ export interface ObjectStore {
    * Throws AlreadyExistsError when it exists, NotFoundError / ForbiddenError when its namespace is
    * missing / terminating.
    */
-  create(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject>;
+  create(type: ResourceType, obj: KubeObject, ctx: RequestContext, guards?: WriteGuards): Promise<KubeObject>;
   /**
    * Replaces an object whose stored resourceVersion equals `obj.metadata.resourceVersion`.
    * Throws ConflictError when it changed since, NotFoundError when it is gone.

@@ -236,6 +236,42 @@ describe('write path', () => {
     assert.equal(taken.status, 422);
   });
 
+  it('allocates atomically: of concurrent creates asking for one NodePort or ClusterIP, exactly one gets it', async () => {
+    const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });
+    const racing = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      call('POST', '/api/v1/namespaces/default/services', svc(`race-port-${i}`, { type: 'NodePort', ports: [{ port: 80, nodePort: 31234 }] }))));
+    assert.deepEqual(racing.map((r) => r.status).sort(), [201, 422, 422, 422, 422, 422, 422, 422]);
+    for (const r of racing.filter((x) => x.status === 422)) assert.match(String(r.body.message), /31234: provided port is already allocated/);
+    const ips = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      call('POST', '/api/v1/namespaces/default/services', svc(`race-ip-${i}`, { clusterIP: '10.96.77.77' }))));
+    assert.equal(ips.filter((r) => r.status === 201).length, 1, JSON.stringify(ips.map((r) => r.status)));
+    // Allocations decided at the same moment never collide.
+    const auto = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      call('POST', '/api/v1/namespaces/default/services', svc(`race-auto-${i}`, { type: 'NodePort' }))));
+    assert.ok(auto.every((r) => r.status === 201));
+    const specs = auto.map((r) => r.body.spec as { clusterIP: string; ports: { nodePort: number }[] });
+    assert.equal(new Set(specs.map((x) => x.clusterIP)).size, 8);
+    assert.equal(new Set(specs.map((x) => x.ports[0].nodePort)).size, 8);
+  });
+
+  it('lets one Service use a NodePort for TCP and UDP, and no other Service use it', async () => {
+    const dns = await call('POST', '/api/v1/namespaces/default/services', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns' },
+      spec: { type: 'NodePort', selector: { app: 'dns' }, ports: [{ name: 'tcp', port: 53, protocol: 'TCP', nodePort: 30053 }, { name: 'udp', port: 53, protocol: 'UDP', nodePort: 30053 }] },
+    });
+    assert.equal(dns.status, 201, JSON.stringify(dns.body));
+    const twice = await call('POST', '/api/v1/namespaces/default/services', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns-twice' },
+      spec: { type: 'NodePort', selector: { app: 'dns' }, ports: [{ name: 'a', port: 53, protocol: 'TCP', nodePort: 30054 }, { name: 'b', port: 54, protocol: 'TCP', nodePort: 30054 }] },
+    });
+    assert.equal(twice.status, 422);
+    const other = await call('POST', '/api/v1/namespaces/default/services', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns-other' },
+      spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 53, protocol: 'UDP', nodePort: 30053 }] },
+    });
+    assert.equal(other.status, 422);
+  });
+
   it('pages lists with limit and continue, all from one snapshot', async () => {
     await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'paged' } });
     for (let i = 0; i < 7; i++) await call('POST', '/api/v1/namespaces/paged/configmaps', cm(`p${i}`));
