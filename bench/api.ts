@@ -241,7 +241,8 @@ export async function runApiBench(cfg: ApiBenchConfig): Promise<ApiBenchResult> 
   let rawAfterApi: Phase | undefined;
   try {
     log(`starting the local cluster in-process (in-memory DynamoDB Local) in ${dataDir}`);
-    cluster = await startLocalCluster({ dataDir, inMemory: true, port: 0 });
+    // No local nodes: the API is measured, not agents reporting pod status.
+    cluster = await startLocalCluster({ dataDir, inMemory: true, port: 0, nodes: 0 });
     const jvm = childPids('java');
     if (jvm.length !== 1) notes.push(`expected one DynamoDB Local JVM child, found ${jvm.length}: JVM CPU not reported`);
     const meter = new PhaseMeter(jvm.length === 1 ? jvm[0] : undefined);

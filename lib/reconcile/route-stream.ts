@@ -10,7 +10,7 @@ import { findByResource } from '../core/resources.ts';
 import type { LogEntry, ObjectStore } from '../store/types.ts';
 import { deduplicationId, encodeMessage, type KeyMessage } from './keys.ts';
 import { listAll } from './lists.ts';
-import { lookupsFor, routeEntry, type QueueId, type RouteContext } from './router.ts';
+import { lookupsFor, mayRoute, routeEntry, type QueueId, type RouteContext } from './router.ts';
 
 const SERVICES = findByResource('', 'v1', 'services')!;
 const REPLICASETS = findByResource('apps', 'v1', 'replicasets')!;
@@ -86,6 +86,7 @@ export function streamRouter(deps: StreamRouterDeps): (event: DynamoDBStreamEven
     for (const record of event.Records) {
       const image = record.dynamodb?.NewImage;
       if (record.eventName !== 'INSERT' || !image) continue;
+      if (!mayRoute(image.pk?.S ?? '', image.eventType?.S)) continue;
       try {
         const entry = await deps.decode(fromStreamImage(image));
         if (entry) entries.push(entry);

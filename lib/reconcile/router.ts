@@ -80,6 +80,17 @@ const podSpec = (o: KubeObject) => (o.spec ?? {}) as { nodeName?: string; schedu
 const podPhase = (o: KubeObject) => (o.status as { phase?: string } | undefined)?.phase;
 const terminal = (phase: string | undefined) => phase === 'Succeeded' || phase === 'Failed';
 
+/**
+ * Kinds whose creation wakes no consumer (their changes matter only when they are deleted or
+ * start deleting): the router need not even decode such an entry.
+ */
+const QUIET_WHEN_ADDED = new Set(['configmaps', 'secrets', 'events', 'endpoints', 'serviceaccounts', 'leases.coordination.k8s.io']);
+
+/** Whether an entry of this type and event type can wake anything (checked before decoding it). */
+export function mayRoute(type: string, eventType: string | undefined): boolean {
+  return !(eventType === 'ADDED' && QUIET_WHEN_ADDED.has(type));
+}
+
 /** Every route one log entry wakes, without duplicates. */
 export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
   const out = new Map<string, Route>();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../lib/core/object.ts';
 import { decodeMessage, deduplicationId, encodeMessage, formatKey, keyOf, parseKey } from '../../../lib/reconcile/keys.ts';
-import { lookupsFor, routeEntry, type RouteContext } from '../../../lib/reconcile/router.ts';
+import { lookupsFor, mayRoute, routeEntry, type RouteContext } from '../../../lib/reconcile/router.ts';
 import type { LogEntry, Selectable } from '../../../lib/store/types.ts';
 
 const ctx = (over: Partial<{ services: KubeObject[]; replicaSets: KubeObject[]; terminating: string[] }> = {}): RouteContext => ({
@@ -134,6 +134,19 @@ describe('routeEntry', () => {
     assert.ok(sorted(routeEntry(entry('deployments.apps', d), ctx())).includes('gc apps/Deployment/default/web'));
     const plain = { ...d, metadata: { ...d.metadata, deletionTimestamp: undefined, finalizers: undefined } };
     assert.ok(!sorted(routeEntry(entry('deployments.apps', plain), ctx())).some((r) => r.startsWith('gc')));
+  });
+
+  it('kinds whose creation wakes nothing are skipped before decoding, and only their creation', () => {
+    const quiet = ['configmaps', 'secrets', 'events', 'endpoints', 'serviceaccounts', 'leases.coordination.k8s.io'];
+    for (const type of quiet) {
+      assert.equal(mayRoute(type, 'ADDED'), false, type);
+      assert.equal(mayRoute(type, 'MODIFIED'), true, type);
+      assert.equal(mayRoute(type, 'DELETED'), true, type);
+      // What mayRoute skips really routes nowhere.
+      const obj: KubeObject = { apiVersion: 'v1', kind: 'X', metadata: { name: 'x', namespace: 'default', ownerReferences: [rsOwner] } };
+      assert.deepEqual(routeEntry(entry(type, obj, 'ADDED'), ctx({ terminating: ['default'] })), [], type);
+    }
+    for (const type of ['pods', 'nodes', 'services', 'namespaces', 'deployments.apps', 'replicasets.apps']) assert.equal(mayRoute(type, 'ADDED'), true, type);
   });
 
   it('nodes wake the scheduler; namespaces their controller and the ServiceAccount controller', () => {
