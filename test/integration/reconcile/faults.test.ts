@@ -517,12 +517,13 @@ describe('reconcile loop faults', () => {
       const q = queues.replicaset;
       const onFailureUrl = queues['router-log-stream'].dlqUrl;
       await env.registry.create(REPLICASETS, replicaSet('before', 1), 'default', ADMIN('create'));
-      // A log item whose payload is not gzip: the router cannot decode it, whatever it retries.
+      // A log item whose payload is not gzip: the router cannot decode it, whatever it retries. (A
+      // change to a ConfigMap: its creation would wake nothing and go undecoded.)
       const POISON_REV = 1_000_000_000;
       await env.client.send(
         new PutItemCommand({
           TableName: env.tables.log,
-          Item: { pk: { S: 'configmaps' }, rev: { N: String(POISON_REV) }, eventType: { S: 'ADDED' }, namespace: { S: 'default' }, name: { S: 'mangled' }, body: { B: new Uint8Array([1, 2, 3, 4]) } },
+          Item: { pk: { S: 'configmaps' }, rev: { N: String(POISON_REV) }, eventType: { S: 'MODIFIED' }, namespace: { S: 'default' }, name: { S: 'mangled' }, body: { B: new Uint8Array([1, 2, 3, 4]) } },
         }),
       );
       await env.registry.create(REPLICASETS, replicaSet('after-1', 1), 'default', ADMIN('create'));
