@@ -410,11 +410,21 @@ export class Registry {
    * and it claims the node's allocation counter in its transaction: two binds decided from the
    * same view of a node cannot both commit, so no number of schedulers overfills a node.
    */
-  async bind(namespace: string, name: string, node: string, uid: string | undefined, opts: WriteOptions): Promise<KubeObject> {
+  async bind(
+    namespace: string,
+    name: string,
+    node: string,
+    uid: string | undefined,
+    opts: WriteOptions,
+    /** The pod and node as the caller read them (a scheduler's snapshot): used on the first try. */
+    seen?: { pod?: KubeObject; node?: KubeObject },
+  ): Promise<KubeObject> {
     const type = PODS;
     const bindingRef = { group: '', resource: 'pods/binding', name };
     for (let attempt = 0; ; attempt++) {
-      const live = await this.store.get(type, namespace, name);
+      // A pod the caller read is good for a first try: the write is conditioned on its
+      // resourceVersion, and a conflict reads it again.
+      const live = attempt === 0 && seen?.pod ? seen.pod : await this.store.get(type, namespace, name);
       if (!live) throw new NotFoundError(refOf(type, name));
       if (uid && uid !== live.metadata.uid) throw new ConflictError(bindingRef, `the UID in the precondition (${uid}) does not match the UID in record (${live.metadata.uid}). The object might have been deleted and then recreated`);
       const spec = (live.spec ?? {}) as { nodeName?: string };
@@ -423,7 +433,7 @@ export class Registry {
 
       const claimKey = `node-allocation/${node}`;
       const [nodeObj, version, onNode] = await Promise.all([
-        this.store.get(NODES, undefined, node),
+        attempt === 0 && seen?.node ? seen.node : this.store.get(NODES, undefined, node),
         this.store.claimVersion?.(claimKey),
         this.store.list(type, { nodeName: node }),
       ]);

@@ -82,6 +82,7 @@ export function schedulerPass(deps: SchedulerDeps): () => Promise<PassResult> {
       pods: pods.items as Pod[],
       namespaceLabels: Object.fromEntries(namespaces.items.map((n) => [n.metadata.name ?? '', n.metadata.labels ?? {}])),
     });
+    const nodesByName = new Map(nodes.items.map((n) => [n.metadata.name ?? '', n]));
     const queue = (pods.items as Pod[]).filter(pending).sort(byAge);
     const placements: { pod: Pod; node: string }[] = [];
     const parked: { pod: Pod; message: string }[] = [];
@@ -105,7 +106,7 @@ export function schedulerPass(deps: SchedulerDeps): () => Promise<PassResult> {
         const ns = pod.metadata?.namespace ?? '';
         const name = pod.metadata?.name ?? '';
         try {
-          await deps.registry.bind(ns, name, node, pod.metadata?.uid, ctx('create'));
+          await deps.registry.bind(ns, name, node, pod.metadata?.uid, ctx('create'), { pod: pod as KubeObject, node: nodesByName.get(node) });
           bound++;
           scheduled.push({ pod, message: `Successfully assigned ${ns}/${name} to ${node}` });
         } catch (err) {

@@ -262,7 +262,8 @@ export async function recordEvent(registry: Registry, clock: Clock, e: EventInpu
   const name = `${involved.name}.${digest.slice(0, 16)}`;
   const now = rfc3339(clock());
   for (let attempt = 0; attempt < 5; attempt++) {
-    const live = await registry.store.get(EVENTS, namespace, name);
+    // Most events are new: try the create first, and read only when it exists already.
+    const live = attempt === 0 ? undefined : await registry.store.get(EVENTS, namespace, name);
     if (!live) {
       const event = {
         apiVersion: 'v1', kind: 'Event',
