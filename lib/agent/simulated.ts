@@ -431,12 +431,14 @@ function waiting(c: Container, reason: string): ContainerStatus {
   return { name: c.name, image: c.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason } }, lastState: {} };
 }
 
+/** The fields that name a container in its status, whatever its state. */
+function identity(pod: Pod, c: Container) {
+  return { name: c.name, image: c.image ?? '', imageID: imageID(c.image ?? ''), containerID: containerID(pod, c.name) };
+}
+
 function running(pod: Pod, c: Container, startedAt: number, ready: boolean, started: boolean): ContainerStatus {
   return {
-    name: c.name,
-    image: c.image ?? '',
-    imageID: imageID(c.image ?? ''),
-    containerID: containerID(pod, c.name),
+    ...identity(pod, c),
     ready,
     restartCount: 0,
     started,
@@ -447,10 +449,7 @@ function running(pod: Pod, c: Container, startedAt: number, ready: boolean, star
 
 function terminated(pod: Pod, c: Container, startedAt: string | undefined, finishedAt: string, code: number, ready = false): ContainerStatus {
   return {
-    name: c.name,
-    image: c.image ?? '',
-    imageID: imageID(c.image ?? ''),
-    containerID: containerID(pod, c.name),
+    ...identity(pod, c),
     ready,
     restartCount: 0,
     started: false,

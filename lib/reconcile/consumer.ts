@@ -5,7 +5,7 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ApiError } from '../core/errors.ts';
-import { decodeMessage, parseKey, type ReconcileKey } from './keys.ts';
+import { causeCovered, decodeMessage, parseKey, type ReconcileKey } from './keys.ts';
 
 export interface ReconcileOutcome {
   /**
@@ -47,13 +47,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((ok) => setTimeout(ok, ms));
 }
 
-function parseCause(cause: string): { type: string; rev: number } | undefined {
-  const hash = cause.lastIndexOf('#');
-  if (hash < 0) return undefined;
-  const rev = Number(cause.slice(hash + 1));
-  return Number.isSafeInteger(rev) ? { type: cause.slice(0, hash), rev } : undefined;
-}
-
 /**
  * An SQS handler (`ReportBatchItemFailures`) around `reconcile`. Per batch: messages are grouped
  * by key, and each key is reconciled once for all its messages (the reconcile reads current state,
@@ -81,11 +74,7 @@ export function sqsConsumer(opts: ConsumerOptions): (event: SQSEvent) => Promise
     if (observed.size > memory) observed.delete(observed.keys().next().value as string);
   };
 
-  const covered = (key: string, cause: string): boolean => {
-    const seen = observed.get(key);
-    const c = parseCause(cause);
-    return !!seen && !!c && seen[c.type] !== undefined && seen[c.type] >= c.rev;
-  };
+  const covered = (key: string, cause: string): boolean => causeCovered(cause, observed.get(key));
 
   async function reconcileKey(key: string, parsed: ReconcileKey): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {

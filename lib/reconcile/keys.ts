@@ -56,6 +56,20 @@ export interface KeyMessage {
   cause: string;
 }
 
+/** A cause's type and resourceVersion, or undefined when it is not a `type#rev` (a timer, a tick). */
+export function parseCause(cause: string): { type: string; rev: number } | undefined {
+  const hash = cause.lastIndexOf('#');
+  if (hash < 0) return undefined;
+  const rev = Number(cause.slice(hash + 1));
+  return Number.isSafeInteger(rev) ? { type: cause.slice(0, hash), rev } : undefined;
+}
+
+/** Whether a read that saw each type up to `seen[type]` already covers the event `cause` names. */
+export function causeCovered(cause: string, seen: Readonly<Record<string, number>> | undefined): boolean {
+  const c = parseCause(cause);
+  return !!seen && !!c && seen[c.type] !== undefined && seen[c.type] >= c.rev;
+}
+
 const keyMessageSchema = z.object({ key: z.string().min(1), cause: z.string() });
 
 export function encodeMessage(m: KeyMessage): string {

@@ -6,6 +6,7 @@
 import type { KubeObject, OwnerReference } from '../core/object.ts';
 import type { LogEntry, Selectable } from '../store/types.ts';
 import { matchesLabelSelectorSpec } from '../api/selectors.ts';
+import { controllerOf } from '../controllers/types.ts';
 import { formatKey, keyOf, type ReconcileKey } from './keys.ts';
 
 /** The consumers' queues, by topology id. */
@@ -44,7 +45,7 @@ export function lookupsFor(e: LogEntry): Lookup[] {
   const out: Lookup[] = [];
   if (e.type === 'pods') {
     out.push('services');
-    if (!controllerOf(e.object.metadata.ownerReferences)) out.push('replicaSets');
+    if (!controllerOf(e.object)) out.push('replicaSets');
   }
   if (e.eventType === 'DELETED' && e.namespace && e.type !== 'events') out.push('namespace');
   return out;
@@ -58,10 +59,6 @@ const GC_FINALIZERS = new Set(['foregroundDeletion', 'orphan']);
  * and Orphan deletion of them still do.
  */
 const RARELY_OWNERS = new Set(['pods', 'events', 'endpoints', 'leases.coordination.k8s.io']);
-
-function controllerOf(refs: readonly OwnerReference[] | undefined): OwnerReference | undefined {
-  return refs?.find((r) => r.controller === true);
-}
 
 function ownerKey(ref: OwnerReference, namespace: string): ReconcileKey {
   const slash = ref.apiVersion.indexOf('/');
@@ -115,7 +112,7 @@ export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
     case 'pods': {
       for (const ref of owners) if (ref.controller && ref.kind === 'ReplicaSet') add(QUEUES.replicaset, ownerKey(ref, e.namespace));
       const labels = obj.metadata.labels;
-      if (!controllerOf(obj.metadata.ownerReferences) && !deleted && !obj.metadata.deletionTimestamp) {
+      if (!controllerOf(obj) && !deleted && !obj.metadata.deletionTimestamp) {
         for (const rs of ctx.replicaSets(e.namespace)) {
           const selector = (rs.spec as { selector?: Parameters<typeof matchesLabelSelectorSpec>[0] } | undefined)?.selector;
           if (!rs.metadata.deletionTimestamp && matchesLabelSelectorSpec(selector, labels)) add(QUEUES.replicaset, keyOf(rs));

@@ -13,7 +13,7 @@ import type { Clock, KubeObject } from '../core/object.ts';
 import { findByResource } from '../core/resources.ts';
 import { defaultProfile, podKey, schedule, Snapshot, type Profile, type ScheduleOptions } from '../scheduler/index.ts';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { decodeMessage } from './keys.ts';
+import { causeCovered, decodeMessage } from './keys.ts';
 import { listAll, WarmList } from './lists.ts';
 import { recordEvent } from './writer.ts';
 
@@ -162,11 +162,7 @@ export function schedulerConsumer(deps: SchedulerDeps): (event: SQSEvent) => Pro
   let seen: Record<string, number> = {};
   const covered = (body: string) => {
     const m = decodeMessage(body);
-    if (!m) return true;
-    const hash = m.cause.lastIndexOf('#');
-    const rev = Number(m.cause.slice(hash + 1));
-    const type = m.cause.slice(0, hash);
-    return seen[type] !== undefined && Number.isFinite(rev) && rev <= seen[type];
+    return !m || causeCovered(m.cause, seen);
   };
   // Whether the last pass left pods it could not place: only then can a node change help.
   let parked = true;
