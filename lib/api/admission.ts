@@ -5,7 +5,7 @@
 import { InvalidError } from '../core/errors.ts';
 import type { Clock, KubeObject } from '../core/object.ts';
 import { findByResource, type ResourceType } from '../core/resources.ts';
-import type { ObjectStore, WriteGuards } from '../store/types.ts';
+import { nodeAllocationClaim, type ObjectStore, type WriteGuards } from '../store/types.ts';
 
 export interface AdmissionInput {
   type: ResourceType;
@@ -94,7 +94,13 @@ function ipToNumber(ip: string): number | undefined {
  * two allocations decided from the same view cannot both commit (the loser decides again).
  */
 export async function admitCreate(input: AdmissionInput): Promise<WriteGuards | undefined> {
-  if (input.type.kind === 'Pod') addDefaultTolerations(input.object, input.defaultTolerationSeconds);
+  if (input.type.kind === 'Pod') {
+    addDefaultTolerations(input.object, input.defaultTolerationSeconds);
+    // A pod created already bound (no scheduler involved) changes what its node has room for:
+    // binds decided from the node's earlier state must decide again.
+    const node = (input.object.spec as { nodeName?: string } | undefined)?.nodeName;
+    if (node) return { claims: [{ key: nodeAllocationClaim(node), expect: undefined, bump: true }] };
+  }
   if (input.type.kind === 'Service') return allocateService(input, undefined);
   return undefined;
 }

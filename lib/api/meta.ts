@@ -1,5 +1,6 @@
 /** Small helpers over object metadata shared by the write path and the API. */
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../core/object.ts';
 import type { ResourceType } from '../core/resources.ts';
 import { apiVersionOf } from '../core/resources.ts';
@@ -31,10 +32,17 @@ export function refOf(type: ResourceType, name?: string) {
  * only moves ownership is a real change.
  */
 export function comparable(obj: KubeObject): KubeObject {
-  const copy = deepCopy(obj);
-  delete copy.metadata.resourceVersion;
-  if (copy.metadata.managedFields && copy.metadata.managedFields.length === 0) delete copy.metadata.managedFields;
-  return copy;
+  // Shallow copies: only the top level and metadata differ from the object, and the result is
+  // only ever compared, never changed.
+  const metadata = { ...obj.metadata };
+  delete metadata.resourceVersion;
+  if (metadata.managedFields && metadata.managedFields.length === 0) delete metadata.managedFields;
+  return { ...obj, metadata };
+}
+
+/** Whether two objects are the same but for their resourceVersion (see `comparable`). */
+export function sameButVersion(a: KubeObject, b: KubeObject): boolean {
+  return isDeepStrictEqual(comparable(a), comparable(b));
 }
 
 export function typeMeta(type: ResourceType): { apiVersion: string; kind: string } {

@@ -4,7 +4,6 @@
  * and is backend-agnostic.
  */
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import {
   AlreadyExistsError,
   ApiError,
@@ -16,11 +15,11 @@ import {
 } from '../core/errors.ts';
 import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
 import { apiVersionOf, findByResource, type ResourceType } from '../core/resources.ts';
-import type { ObjectStore, WriteGuards } from '../store/types.ts';
+import { nodeAllocationClaim, type ObjectStore, type WriteGuards } from '../store/types.ts';
 import { CycleState, newPodInfo, Snapshot } from '../scheduler/framework.ts';
 import { nodeResourcesFit } from '../scheduler/plugins/node-resources-fit.ts';
 import { addDefaultTolerations, admitCreate, admitUpdate, DEFAULT_TOLERATION_SECONDS, keepServiceAllocations } from './admission.ts';
-import { comparable, deepCopy, randomSuffix, refOf, rfc3339, typeMeta } from './meta.ts';
+import { deepCopy, sameButVersion, randomSuffix, refOf, rfc3339, typeMeta } from './meta.ts';
 import { applyPatch, managerFromUserAgent, serverSideApply, updateManagedFields, withManagedFields } from './patch/index.ts';
 import type { PatchType } from './codec.ts';
 import { applyDefaults, generationChanged, tracksGeneration, validateObject, validateUpdate } from './schema/index.ts';
@@ -35,6 +34,8 @@ export interface WriteOptions extends RequestContext {
   force?: boolean;
   /** The request body as JSON text, when it was JSON: lets strict validation report duplicate fields. */
   rawJson?: string;
+  /** A create whose name is most likely free (see `WriteGuards.expectNew`). */
+  expectNew?: boolean;
 }
 
 export interface WriteResult {
@@ -124,7 +125,7 @@ export class Registry {
           await this.checkCreatable(type, prepared);
           return { object: prepared, warnings, created: true };
         }
-        return { object: await this.store.create(type, prepared, opts, guards), warnings, created: true };
+        return { object: await this.store.create(type, prepared, opts, opts.expectNew ? { ...guards, expectNew: true } : guards), warnings, created: true };
       } catch (err) {
         if (generated && err instanceof ApiError && err.reason === 'AlreadyExists' && attempt < 3) continue;
         // An allocation decided from a view another allocation changed: decide again.
@@ -264,7 +265,10 @@ export class Registry {
   ): Promise<WriteResult> {
     for (let attempt = 0; ; attempt++) {
       let guards: WriteGuards | undefined;
-      const live = await this.store.get(type, namespace, name);
+      // A precondition names the version the client saw; when this process has that version at
+      // hand it stands in for the read (the write is conditioned on that version anyway).
+      const known = attempt === 0 && precondition ? await this.store.knownAt?.(type, namespace, name, precondition) : undefined;
+      const live = known ?? (await this.store.get(type, namespace, name));
       if (live && precondition && precondition !== live.metadata.resourceVersion) {
         throw new ConflictError(refOf(type, name));
       }
@@ -277,7 +281,7 @@ export class Registry {
         }
         const updated = next.update!;
         guards = await admitUpdate({ type, object: updated, live: live!, store: this.store, clock: this.clock });
-        if (isDeepStrictEqual(comparable(updated), comparable(live!))) return { object: live!, warnings };
+        if (sameButVersion(updated, live!)) return { object: live!, warnings };
         if (opts.dryRun) return { object: updated, warnings };
         if (shouldDeleteDuringUpdate(type, live!, updated)) {
           return { object: await this.store.delete(type, updated, opts), warnings };
@@ -409,6 +413,12 @@ export class Registry {
    * pod does not fit beside the pods bound there now (requests against allocatable, pod count),
    * and it claims the node's allocation counter in its transaction: two binds decided from the
    * same view of a node cannot both commit, so no number of schedulers overfills a node.
+   *
+   * Binds to one node through this registry run one at a time, and each remembers the node's
+   * bound pods as of the claim version it moved the counter to: the next bind there decides from
+   * that view without reading, and its claim fails if anything else put a pod on the node since.
+   * A view only ever holds too many pods (ones that finished or left), so a pod that does not fit
+   * by it is checked again against a fresh read before it is refused.
    */
   async bind(
     namespace: string,
@@ -419,8 +429,48 @@ export class Registry {
     /** The pod and node as the caller read them (a scheduler's snapshot): used on the first try. */
     seen?: { pod?: KubeObject; node?: KubeObject },
   ): Promise<KubeObject> {
+    return this.#onNode(node, (view) => this.#bind(namespace, name, node, uid, opts, seen, view));
+  }
+
+  /** Per node: the tail of this registry's binds there, and the node's view after the last one. */
+  readonly #nodes = new Map<string, { tail: Promise<unknown>; view?: NodeView }>();
+
+  #onNode<T>(node: string, fn: (view: { current?: NodeView }) => Promise<T>): Promise<T> {
+    let state = this.#nodes.get(node);
+    if (!state) this.#nodes.set(node, (state = { tail: Promise.resolve() }));
+    const box = state;
+    const run = box.tail.then(async () => {
+      const holder: { current?: NodeView } = { current: box.view };
+      try {
+        return await fn(holder);
+      } finally {
+        box.view = holder.current;
+      }
+    });
+    box.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #nodeView(node: string): Promise<NodeView> {
+    // The claim first: a bind that commits after this read moves it on, so a pod list read after
+    // it that misses such a bind's pod can only be used by a claim that fails.
+    const version = await this.store.claimVersion?.(nodeAllocationClaim(node));
+    const pods = (await this.store.list(PODS, { nodeName: node })).items;
+    return { version, pods, fresh: true };
+  }
+
+  async #bind(
+    namespace: string,
+    name: string,
+    node: string,
+    uid: string | undefined,
+    opts: WriteOptions,
+    seen: { pod?: KubeObject; node?: KubeObject } | undefined,
+    view: { current?: NodeView },
+  ): Promise<KubeObject> {
     const type = PODS;
     const bindingRef = { group: '', resource: 'pods/binding', name };
+    const claimKey = nodeAllocationClaim(node);
     for (let attempt = 0; ; attempt++) {
       // A pod the caller read is good for a first try: the write is conditioned on its
       // resourceVersion, and a conflict reads it again.
@@ -431,17 +481,16 @@ export class Registry {
       if (spec.nodeName) throw new ConflictError(bindingRef, `pod ${name} is already assigned to node "${spec.nodeName}"`);
       if (live.metadata.deletionTimestamp) throw new ConflictError(bindingRef, `pod ${name} is being deleted, cannot be assigned to a host`);
 
-      const claimKey = `node-allocation/${node}`;
-      const [nodeObj, version, onNode] = await Promise.all([
-        attempt === 0 && seen?.node ? seen.node : this.store.get(NODES, undefined, node),
-        this.store.claimVersion?.(claimKey),
-        this.store.list(type, { nodeName: node }),
-      ]);
+      const nodeObj = attempt === 0 && seen?.node ? seen.node : await this.store.get(NODES, undefined, node);
+      let onNode: NodeView | undefined;
       if (nodeObj) {
-        const snapshot = new Snapshot({ nodes: [nodeObj as never], pods: onNode.items as never[] });
-        const info = snapshot.node(node)!;
-        const fit = nodeResourcesFit.filter(live as never, info, new CycleState(newPodInfo(live as never), snapshot));
-        if (fit.code !== 'Success') throw new ConflictError(bindingRef, `pod ${name} does not fit on node "${node}": ${fit.reasons.join(', ')}`);
+        onNode = (attempt === 0 ? view.current : undefined) ?? (await this.#nodeView(node));
+        let reasons = misfit(live, nodeObj, onNode.pods);
+        if (reasons.length && !onNode.fresh) {
+          onNode = await this.#nodeView(node);
+          reasons = misfit(live, nodeObj, onNode.pods);
+        }
+        if (reasons.length) throw new ConflictError(bindingRef, `pod ${name} does not fit on node "${node}": ${reasons.join(', ')}`);
       }
       const next = structuredClone(live);
       next.spec = { ...spec, nodeName: node };
@@ -452,8 +501,11 @@ export class Registry {
       const recorded = this.recordUpdate(type, live, next, opts, 'binding');
       if (opts.dryRun) return recorded;
       try {
-        return await this.store.update(type, recorded, opts, nodeObj ? { claims: [{ key: claimKey, expect: version }] } : undefined);
+        const bound = await this.store.update(type, recorded, opts, onNode ? { claims: [{ key: claimKey, expect: onNode.version }] } : undefined);
+        if (onNode) view.current = { version: (onNode.version ?? 0) + 1, pods: [...onNode.pods, bound], fresh: false };
+        return bound;
       } catch (err) {
+        view.current = undefined;
         // Another bind to this node (or a change to this pod) got in first: decide again.
         if (err instanceof ApiError && err.reason === 'Conflict' && attempt < this.retries) {
           await backoff(attempt);
@@ -485,7 +537,7 @@ export class Registry {
           if (opts.dryRun) return { object: live, pending: false };
           return { object: await this.store.delete(type, live, opts), pending: false };
         }
-        if (isDeepStrictEqual(comparable(next), comparable(live))) return { object: live, pending: true };
+        if (sameButVersion(next, live)) return { object: live, pending: true };
         if (opts.dryRun) return { object: next, pending: true };
         return { object: await this.store.update(type, next, opts), pending: true };
       } catch (err) {
@@ -652,4 +704,19 @@ function checkName(type: ResourceType, obj: KubeObject, name: string): void {
     throw new BadRequestError(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
   }
   obj.metadata.name = name;
+}
+
+/** A node's bound pods as of a version of its allocation claim (`fresh`: just read). */
+interface NodeView {
+  version: number | undefined;
+  pods: KubeObject[];
+  fresh: boolean;
+}
+
+/** Why `pod` does not fit on `node` beside `pods` (NodeResourcesFit); empty when it fits. */
+function misfit(pod: KubeObject, node: KubeObject, pods: KubeObject[]): string[] {
+  const snapshot = new Snapshot({ nodes: [node as never], pods: pods as never[] });
+  const info = snapshot.node(node.metadata.name ?? '')!;
+  const fit = nodeResourcesFit.filter(pod as never, info, new CycleState(newPodInfo(pod as never), snapshot));
+  return fit.code === 'Success' ? [] : fit.reasons;
 }

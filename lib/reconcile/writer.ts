@@ -275,7 +275,7 @@ export async function recordEvent(registry: Registry, clock: Clock, e: EventInpu
         reportingComponent: e.component, reportingInstance: e.host ?? e.component,
       };
       try {
-        return (await registry.create(EVENTS, event, namespace, opts)).object;
+        return (await registry.create(EVENTS, event, namespace, { ...opts, expectNew: true })).object;
       } catch (err) {
         if (err instanceof AlreadyExistsError) continue;
         throw err;

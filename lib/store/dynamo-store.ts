@@ -26,10 +26,10 @@ import {
 import { systemClock, type Clock, type KubeObject, type RequestContext } from '../core/object.ts';
 import { apiVersionOf, type ResourceType } from '../core/resources.ts';
 import type { TableNames } from '../topology.ts';
-import { bool, encodePayload, flag, logItem, n, num, s, stamp, str, withoutResourceVersion, type EncodedPayload, type Item } from './codec.ts';
+import { bool, encodePayload, flag, logItem, n, num, s, sameContent, stamp, str, type EncodedPayload, type Item } from './codec.ts';
 import { DynamoIo } from './dynamo-io.ts';
 import { cancellationReasons, continueTooOld, toApiError, tooOldResourceVersion } from './errors.ts';
-import { canonicalJson, entryHash } from './hash.ts';
+import { entryHash } from './hash.ts';
 import { NAMESPACES_KEY, PODS_KEY, nodeIndexPk, objectSk, typeKeyOf } from './keys.ts';
 import { LogTailer } from './log-tailer.ts';
 import { selectableOf } from './selectable.ts';
@@ -172,6 +172,17 @@ export class DynamoStore implements ObjectStore {
     }
   }
 
+  async knownAt(type: ResourceType, namespace: string | undefined, name: string, resourceVersion: string): Promise<KubeObject | undefined> {
+    if (!/^[1-9]\d*$/.test(resourceVersion)) return undefined;
+    const item = this.#recent.at(typeKeyOf(type), objectSk(type.namespaced ? namespace : undefined, name), Number(resourceVersion));
+    if (!item || flag(item, 'deleted')) return undefined;
+    try {
+      return await this.#io.decodeObject(item);
+    } catch (err) {
+      throw toApiError(err);
+    }
+  }
+
   async currentResourceVersion(type: ResourceType): Promise<string> {
     try {
       return String(await this.#tailer(type).snapshot(this.#tooLargeWaitMs));
@@ -291,7 +302,7 @@ export class DynamoStore implements ObjectStore {
       // A name generated from generateName a moment ago almost surely exists nowhere: skip the
       // fail-fast read (the transaction's condition still refuses a collision, and the caller
       // retries a generated name that collides).
-      const generated = attempt === 1 && verb === 'create' && !!obj.metadata.generateName && name.startsWith(obj.metadata.generateName);
+      const generated = attempt === 1 && verb === 'create' && (!!guards?.expectNew || (!!obj.metadata.generateName && name.startsWith(obj.metadata.generateName)));
       const [cur, nsItem] = await Promise.all([
         known ?? (generated ? undefined : this.#io.getObjectItem(typeKey, sk)),
         verb === 'create' && namespace !== undefined ? (nsKnown ?? this.#io.getObjectItem(NAMESPACES_KEY, objectSk(undefined, namespace))) : undefined,
@@ -339,6 +350,12 @@ export class DynamoStore implements ObjectStore {
         plan = this.#plan({ verb, typeKey, sk, rev, cur, curRv, prev, obj, payload, entry, namespace });
         const claimsAt = plan.items.length;
         for (const c of guards?.claims ?? []) {
+          if (c.bump) {
+            plan.items.push({
+              Update: { TableName: this.#io.tables.objects, Key: { pk: s(CLAIMS_PK), sk: s(c.key) }, UpdateExpression: 'ADD v :one', ExpressionAttributeValues: { ':one': n(1) } },
+            });
+            continue;
+          }
           plan.items.push({
             Update: {
               TableName: this.#io.tables.objects,
@@ -835,10 +852,6 @@ function isTerminating(obj: KubeObject): boolean {
 function nodeNameOf(obj: KubeObject | undefined): string | undefined {
   const v = (obj?.spec as { nodeName?: unknown } | undefined)?.nodeName;
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson(withoutResourceVersion(a)) === canonicalJson(withoutResourceVersion(b));
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

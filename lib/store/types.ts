@@ -98,10 +98,27 @@ export interface Claim {
   key: string;
   /** The version read with `claimVersion`; undefined when the key had none. */
   expect: number | undefined;
+  /**
+   * Move the counter on whatever its version (`expect` is ignored): for a write that changes the
+   * shared state without deciding from it (a pod created already bound to a node), so decisions
+   * taken from the state before it fail their claim.
+   */
+  bump?: boolean;
+}
+
+/** The claim key of a node's allocations: every write that puts a pod on the node moves it on. */
+export function nodeAllocationClaim(node: string): string {
+  return `node-allocation/${node}`;
 }
 
 export interface WriteGuards {
   claims?: Claim[];
+  /**
+   * The caller expects the name to be free (it is unique by construction, or a collision is the
+   * rare case the caller handles): a create skips its fail-fast existence read. A collision is
+   * still refused with AlreadyExists, at the cost of a filler in the log.
+   */
+  expectNew?: boolean;
 }
 
 export interface ObjectStore {
@@ -123,6 +140,12 @@ export interface ObjectStore {
    * kept warm between invocations). Undefined when there are more than `max` of them: relist.
    */
   changesSince?(type: ResourceType, afterRv: string, max?: number): Promise<{ events: WatchEvent[]; resourceVersion: string } | undefined>;
+  /**
+   * The object at exactly `resourceVersion` if this process read or wrote that version a moment
+   * ago, without reading the store; undefined otherwise. A version's content never changes, but it
+   * may no longer be current: only a write conditioned on it may rely on it.
+   */
+  knownAt?(type: ResourceType, namespace: string | undefined, name: string, resourceVersion: string): Promise<KubeObject | undefined>;
   /** A claim key's current version (consistent read); undefined when never claimed. */
   claimVersion?(key: string): Promise<number | undefined>;
   /** Removes an object (its final state is `obj`, read at `obj.metadata.resourceVersion`). */

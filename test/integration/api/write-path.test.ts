@@ -221,6 +221,29 @@ describe('write path', () => {
     assert.deepEqual((byNode.body.items as { metadata: { name: string } }[]).map((p) => p.metadata.name), ['p']);
   });
 
+  it('binds by what the node has room for: a pod created on it counts, a pod gone from it frees room', async () => {
+    const created = await call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n-two' } });
+    assert.equal(created.status, 201);
+    const room = { cpu: '4', memory: '8Gi', pods: '2' };
+    const withStatus = await call('PUT', '/api/v1/nodes/n-two/status', { ...created.body, status: { capacity: room, allocatable: room } });
+    assert.equal(withStatus.status, 200, JSON.stringify(withStatus.body));
+    const pod = (name: string, nodeName?: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'c', image: 'i' }] } });
+    const bind = (name: string) => call('POST', `/api/v1/namespaces/default/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'n-two' } });
+    for (const name of ['room-a', 'room-c']) assert.equal((await call('POST', '/api/v1/namespaces/default/pods', pod(name))).status, 201);
+    assert.equal((await bind('room-a')).status, 201);
+    // Created already bound, without a scheduler: the node is now full.
+    assert.equal((await call('POST', '/api/v1/namespaces/default/pods', pod('room-b', 'n-two'))).status, 201);
+    const full = await bind('room-c');
+    assert.equal(full.status, 409);
+    assert.match(String(full.body.message), /does not fit on node "n-two": Too many pods/);
+    // Once a pod is gone there is room again.
+    assert.equal((await call('DELETE', '/api/v1/namespaces/default/pods/room-b?gracePeriodSeconds=0')).status, 200);
+    const fits = await bind('room-c');
+    assert.equal(fits.status, 201, JSON.stringify(fits.body));
+    const onNode = await call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3Dn-two');
+    assert.deepEqual((onNode.body.items as { metadata: { name: string } }[]).map((p) => p.metadata.name).sort(), ['room-a', 'room-c']);
+  });
+
   it('allocates distinct ClusterIPs and NodePorts, and refuses a taken one', async () => {
     const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });
     const a = await call('POST', '/api/v1/namespaces/default/services', svc('a', { type: 'NodePort' }));
