@@ -47,6 +47,25 @@ export function writeTarget(input: KeyedInput, prefix: string): string {
   return `${table} ${cls}`;
 }
 
+interface ReadInput extends KeyedInput {
+  IndexName?: string;
+  KeyConditionExpression?: string;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+}
+
+/**
+ * What a read is for: a GetItem's table and key class (`objects pods`), a Query's table, index and
+ * partition value class (`log pods`, `objects byNode pods@node/*`).
+ */
+export function readTarget(input: ReadInput, prefix: string): string {
+  if (input.Key) return writeTarget(input, prefix);
+  const table = (input.TableName ?? '?').startsWith(prefix) ? (input.TableName ?? '?').slice(prefix.length) : (input.TableName ?? '?');
+  const pkName = /^\s*#?(\w+)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? '');
+  let pk = (pkName && input.ExpressionAttributeValues?.[pkName[2]]?.S) ?? '?';
+  for (const p of ['seq/', 'checkpoint#', 'pods@node/', 'chunk/']) if (pk.startsWith(p)) pk = `${p}*`;
+  return `${table}${input.IndexName ? ` ${input.IndexName}` : ''} ${pk}`;
+}
+
 /** `GET pods`, `PUT pods/status`, `WATCH pods`, `POST pods/binding`, `PUT leases` … from an API request. */
 export function requestKind(method: string, url: string): string {
   const u = new URL(url, 'https://x');
@@ -93,6 +112,8 @@ export class RuntimeCounters implements LocalInstrumentation {
           }
         } else if (WRITE_COMMANDS.has(cmd)) {
           this.#add(`ddb.write ${cmd} ${writeTarget(input, this.#prefix)}`);
+        } else if (READ_COMMANDS.has(cmd)) {
+          this.#add(`ddb.read ${cmd} ${readTarget(input as ReadInput, this.#prefix)}`);
         }
         const started = performance.now();
         try {
@@ -179,6 +200,8 @@ export interface WindowCounts {
     writesByTarget: Record<string, number>;
     /** Items inside transactions by operation and target. */
     transactionItems: Record<string, number>;
+    /** Read requests by command and target. */
+    readsByTarget: Record<string, number>;
     /** Log items written (store changes and fillers), by type. */
     logEvents: Record<string, number>;
     errors: Record<string, number>;
@@ -211,6 +234,7 @@ export function windowCounts(t: Tally): WindowCounts {
       transactWriteItems: { requests: byCommand.TransactWriteItems ?? 0, items: t['ddb.items TransactWriteItems'] ?? 0 },
       writesByTarget: Object.fromEntries(Object.entries(writesByTarget).sort((a, b) => b[1] - a[1])),
       transactionItems: txItems,
+      readsByTarget: group(t, 'ddb.read'),
       logEvents: Object.fromEntries(Object.entries(logEvents).sort((a, b) => b[1] - a[1])),
       errors: group(t, 'ddb.error'),
       busyMs: round(group(t, 'ddb.ms')),

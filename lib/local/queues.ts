@@ -13,7 +13,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { QueueSpec } from '../topology.ts';
-import { LOCAL_AWS } from './tables.ts';
+import { LOCAL_AWS, localSigning } from './tables.ts';
 
 export interface LocalQueue {
   url: string;
@@ -24,7 +24,7 @@ export interface LocalQueue {
 
 /** An SQS client for the emulator, with the same fixed credentials and region as DynamoDB Local's. */
 export function localSqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3 });
+  return new SQSClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...(localSigning('sqs') as object) });
 }
 
 const FOURTEEN_DAYS = String(14 * 24 * 3600);

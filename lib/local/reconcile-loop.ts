@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { Registry } from '../api/registry.ts';
@@ -31,6 +30,7 @@ import { DynamoHeartbeats } from '../store/heartbeats.ts';
 import { timerRequeue } from '../reconcile/timers.ts';
 import { dynamoCheckpoints, startSqsPoller, startStreamPoller, streamFailureMessage, type StreamPoller } from './event-sources.ts';
 import { createQueues, type LocalQueue } from './queues.ts';
+import { localStreamsClient } from './stream-poller.ts';
 import { LOCAL_AWS } from './tables.ts';
 
 // The handlers take (event, context); middy's handlers also accept a third argument.
@@ -110,7 +110,7 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
 
   const stops: (() => Promise<void>)[] = [];
   const streamPollers: StreamPoller[] = [];
-  const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: opts.dynamoEndpoint, maxAttempts: 3 });
+  const streams = localStreamsClient(opts.dynamoEndpoint);
   try {
     for (const spec of topology.functions) {
       if (!spec.consumes?.length && !spec.streams?.length) continue;

@@ -29,11 +29,11 @@ import {
   DynamoDBStreamsClient,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, StreamRecord } from 'aws-lambda';
-import { LOCAL_AWS } from './tables.ts';
+import { LOCAL_AWS, localSigning } from './tables.ts';
 
 /** A DynamoDB Streams client for DynamoDB Local, with the same fixed credentials as the tables'. */
 export function localStreamsClient(endpoint: string): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3 });
+  return new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...(localSigning('dynamodb') as object) });
 }
 
 /** Where a consumer is in each shard: the sequence number of the last record it is done with. */

@@ -17,8 +17,32 @@ export const LOCAL_AWS = {
   credentials: { accessKeyId: 'skiff', secretAccessKey: 'skiff' },
 } as const;
 
+/**
+ * The emulators read the access key and region from the Authorization header (DynamoDB Local names
+ * its data file after them) and verify no signature, so local clients send a fixed header instead
+ * of computing SigV4 for every request (a few percent of the local cluster's CPU).
+ */
+export function localSigning(service: string): { httpAuthSchemes: unknown[] } {
+  const { accessKeyId } = LOCAL_AWS.credentials;
+  const authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20000101/${LOCAL_AWS.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+  return {
+    httpAuthSchemes: [
+      {
+        schemeId: 'aws.auth#sigv4',
+        identityProvider: (config: { getIdentityProvider(id: string): unknown }) => config.getIdentityProvider('aws.auth#sigv4'),
+        signer: {
+          sign: async <R extends { headers: Record<string, string> }>(request: R): Promise<R> => {
+            request.headers.authorization = authorization;
+            return request;
+          },
+        },
+      },
+    ],
+  };
+}
+
 export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return storeDynamoClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3 });
+  return storeDynamoClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...(localSigning('dynamodb') as object) });
 }
 
 export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {

@@ -63,6 +63,36 @@ export function withoutResourceVersion(obj: KubeObject): KubeObject {
   return { ...obj, metadata };
 }
 
+/**
+ * Whether two JSON-shaped values encode to the same JSON, whatever their key order: properties set
+ * to undefined count as absent (JSON.stringify drops them). Stops at the first difference.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    defined++;
+    if (!sameJson(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) defined--;
+  return defined === 0;
+}
+
+/** Whether two objects are the same but for their resourceVersion, as the log would store them. */
+export function sameContent(a: KubeObject, b: KubeObject): boolean {
+  return sameJson(withoutResourceVersion(a), withoutResourceVersion(b));
+}
+
 /** A copy of `obj` carrying `rv` as its resourceVersion. */
 export function stamp(obj: KubeObject, rv: number): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
