@@ -77,15 +77,18 @@ const PARTS: Record<string, () => Promise<PartOutcome>> = {
     const t0 = performance.now();
     const log = (line: string) => console.error(`[bench:e2e] ${line}`);
     const machine = machineInfo(root);
+    const nodes = Math.round(numEnv('BENCH_E2E_NODES', 100, 1));
     const result = await runE2eBench({
       root,
       replicas: Math.round(numEnv('BENCH_E2E_REPLICAS', 1000, 1)),
-      nodes: Math.round(numEnv('BENCH_E2E_NODES', 100, 1)),
+      nodes,
       idleNodes: Math.round(numEnv('BENCH_E2E_IDLE_NODES', 1000, 0)),
       idleSeconds: numEnv('BENCH_E2E_IDLE_SECONDS', 60, 0),
       idleSettleSeconds: numEnv('BENCH_E2E_IDLE_SETTLE_SECONDS', 15, 0),
       renewIntervalMs: Math.round(numEnv('BENCH_E2E_RENEW_MS', 10_000, 100)),
       ...(process.env.BENCH_E2E_AGENT_CONCURRENCY ? { agentConcurrency: Math.round(numEnv('BENCH_E2E_AGENT_CONCURRENCY', 16, 1)) } : {}),
+      latencyPods: Math.round(numEnv('BENCH_E2E_LATENCY_PODS', nodes, 0)),
+      latencyPodsPerSecond: numEnv('BENCH_E2E_LATENCY_PODS_PER_SECOND', 5, 0.1),
       timeoutSeconds: numEnv('BENCH_E2E_TIMEOUT_SECONDS', 180, 1),
       floorSeconds: numEnv('BENCH_SECONDS', 5, 0.5),
       jvmWarmupSeconds: numEnv('BENCH_JVM_WARMUP_SECONDS', 5, 0),

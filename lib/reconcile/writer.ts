@@ -255,14 +255,24 @@ export interface EventInput {
  * derived from that tuple (kube uses the first occurrence's time), so repeats find it without
  * remembering anything between invocations.
  */
+/** The names of the events this process recorded lately, oldest first (bounded). */
+const recordedEvents = new Set<string>();
+const RECORDED_EVENTS_MAX = 4096;
+
 export async function recordEvent(registry: Registry, clock: Clock, e: EventInput, opts: WriteOptions): Promise<KubeObject> {
   const involved = e.involvedObject;
   const namespace = involved.namespace || 'default';
   const digest = createHash('sha256').update([involved.uid, involved.kind, involved.name, e.component, e.type, e.reason, e.message].join('\n')).digest('hex');
   const name = `${involved.name}.${digest.slice(0, 16)}`;
   const now = rfc3339(clock());
-  for (let attempt = 0; attempt < 5; attempt++) {
-    // Most events are new: try the create first, and read only when it exists already.
+  const key = `${namespace}/${name}`;
+  // Most events are new: try the create first, without even an existence read, and read only
+  // when it exists already. A repeat this process recorded before goes straight to the count.
+  const repeat = recordedEvents.has(key);
+  recordedEvents.delete(key);
+  recordedEvents.add(key);
+  if (recordedEvents.size > RECORDED_EVENTS_MAX) recordedEvents.delete(recordedEvents.values().next().value!);
+  for (let attempt = repeat ? 1 : 0; attempt < 6; attempt++) {
     const live = attempt === 0 ? undefined : await registry.store.get(EVENTS, namespace, name);
     if (!live) {
       const event = {
