@@ -318,11 +318,13 @@ export class Registry {
       // A status write changes status only (kube's ResetObjectMetaForStatus), except that the
       // Deployment and ReplicaSet status strategies keep the writer's annotations: their
       // controllers record revisions there without bumping metadata.generation.
-      next = deepCopy(live);
-      if ('status' in input) next.status = deepCopy(input.status);
+      // Shallow copies are enough: `input` is this attempt's own validated object, and the
+      // defaulting below returns a deep copy before anything is changed in place.
+      next = { ...live, metadata: { ...live.metadata } };
+      if ('status' in input) next.status = input.status;
       else delete next.status;
       if (STATUS_KEEPS_ANNOTATIONS.has(type.kind)) {
-        if (input.metadata.annotations) next.metadata.annotations = deepCopy(input.metadata.annotations);
+        if (input.metadata.annotations) next.metadata.annotations = input.metadata.annotations;
         else delete next.metadata.annotations;
       }
     } else {

@@ -31,6 +31,17 @@ export function selectsObject(type: ResourceType, sel: Selection, obj: KubeObjec
 }
 
 /**
+ * An entry's object reaches every watcher of its type: its selectable fields are worked out once
+ * (read only) rather than once per watcher.
+ */
+const selectables = new WeakMap<KubeObject, Selectable>();
+function selectableOnce(type: ResourceType, obj: KubeObject): Selectable {
+  let s = selectables.get(obj);
+  if (!s) selectables.set(obj, (s = selectableOf(type, obj)));
+  return s;
+}
+
+/**
  * The event a watcher with this selection sees for `entry`:
  * - prev in and new in → MODIFIED (or the entry's own type);
  * - prev out, new in → ADDED;
@@ -41,7 +52,7 @@ export function eventFor(type: ResourceType, sel: Selection, entry: LogEntry): {
   if (isUnfiltered(sel)) return { type: entry.eventType, object: entry.object };
   const wasIn = entry.eventType !== 'ADDED' && selects(sel, entry.prevSelectable);
   if (entry.eventType === 'DELETED') return wasIn ? { type: 'DELETED', object: entry.object } : undefined;
-  const isIn = selects(sel, selectableOf(type, entry.object));
+  const isIn = selects(sel, selectableOnce(type, entry.object));
   if (wasIn && isIn) return { type: 'MODIFIED', object: entry.object };
   if (isIn) return { type: 'ADDED', object: entry.object };
   if (wasIn) return { type: 'DELETED', object: entry.object };

@@ -461,7 +461,10 @@ describe('reconcile loop faults', () => {
         // and its spec.nodeName never changes after it.
         const { bound } = result;
         for (const r of first) assert.equal(r.bound + r.lost, 30, `every planned bind was won or refused: ${JSON.stringify(first)}`);
-        assert.ok(first[0].lost > 0 && first[1].lost > 0, `both instances lost binds to the other: ${JSON.stringify(first)}`);
+        // Both planned binds for the same 30 pods from the same snapshot: a pod is bound by one of
+        // them at most, so at least 30 of the 60 were refused (whichever instance was quicker).
+        assert.ok(first[0].lost + first[1].lost >= 30, `the instances' binds collided: ${JSON.stringify(first)}`);
+        assert.ok(first[0].bound + first[1].bound <= 30, `no pod bound by both: ${JSON.stringify(first)}`);
         const passes = [...first, ...second];
         assert.equal(passes.reduce((acc, r) => acc + r.bound, 0), bound.size, `each bound pod counted once, by the instance that bound it: ${JSON.stringify({ first, second })}`);
         assert.ok(bound.size >= 30, `at least as many pods bound as fit: ${bound.size}`);
