@@ -58,6 +58,14 @@ async function start(args: string[]): Promise<void> {
   }
   const began = Date.now();
   const verbose = values.verbose;
+  // Ctrl-C (or SIGTERM) while starting must still stop the children already started (the API
+  // answers /readyz a moment before the start completes): remember it, stop once started.
+  let stopRequested = false;
+  const early = () => {
+    stopRequested = true;
+  };
+  process.on('SIGINT', early);
+  process.on('SIGTERM', early);
   const cluster = await startLocalCluster({
     dataDir: values.data,
     inMemory: values['in-memory'],
@@ -72,6 +80,10 @@ async function start(args: string[]): Promise<void> {
       if (verbose || !line.startsWith('{')) console.error(line);
     },
   });
+  if (stopRequested) {
+    await cluster.stop();
+    process.exit(0);
+  }
   // One write, so a reader of the pipe never sees half the banner.
   console.log([
     `Skiff is running at ${cluster.url} (ready in ${((Date.now() - began) / 1000).toFixed(1)} s)`,
@@ -92,6 +104,8 @@ async function start(args: string[]): Promise<void> {
     await cluster.stop();
     process.exit(0);
   };
+  process.off('SIGINT', early);
+  process.off('SIGTERM', early);
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

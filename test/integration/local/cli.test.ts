@@ -99,6 +99,15 @@ describe('skiff start', () => {
     assert.equal(await second.exited, 0);
   });
 
+  it('a stop asked for while starting still stops DynamoDB Local', async () => {
+    const run = skiff(['start', '--in-memory', '--data', tempDir(), '--port', String(await freePort()), '--nodes', '0']);
+    let javas: number[] = [];
+    await until(() => (javas = javaChildrenOf(run.proc.pid!)).length > 0, 'DynamoDB Local to be started');
+    run.proc.kill('SIGTERM');
+    assert.equal(await run.exited, 0, run.err());
+    await until(() => !alive(javas[0]), 'DynamoDB Local to stop', 10_000);
+  });
+
   it('a busy port gets a one-line message, not a stack trace', async () => {
     const blocker = createServer();
     await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', () => ok()));
