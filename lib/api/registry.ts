@@ -263,11 +263,12 @@ export class Registry {
     compute: (live: KubeObject | undefined) => { create?: KubeObject; update?: KubeObject },
     warnings: string[] = [],
   ): Promise<WriteResult> {
+    let trustKnown = !opts.dryRun;
     for (let attempt = 0; ; attempt++) {
       let guards: WriteGuards | undefined;
       // A precondition names the version the client saw; when this process has that version at
       // hand it stands in for the read (the write is conditioned on that version anyway).
-      const known = attempt === 0 && precondition ? await this.store.knownAt?.(type, namespace, name, precondition) : undefined;
+      const known = attempt === 0 && trustKnown && precondition ? await this.store.knownAt?.(type, namespace, name, precondition) : undefined;
       const live = known ?? (await this.store.get(type, namespace, name));
       if (live && precondition && precondition !== live.metadata.resourceVersion) {
         throw new ConflictError(refOf(type, name));
@@ -281,7 +282,16 @@ export class Registry {
         }
         const updated = next.update!;
         guards = await admitUpdate({ type, object: updated, live: live!, store: this.store, clock: this.clock });
-        if (sameButVersion(updated, live!)) return { object: live!, warnings };
+        if (sameButVersion(updated, live!)) {
+          // Nothing to write, so no conditioned write to find out whether the version the client
+          // named is still current: read it, and answer 409 if it is not.
+          if (known) {
+            trustKnown = false;
+            attempt = -1;
+            continue;
+          }
+          return { object: live!, warnings };
+        }
         if (opts.dryRun) return { object: updated, warnings };
         if (shouldDeleteDuringUpdate(type, live!, updated)) {
           return { object: await this.store.delete(type, updated, opts), warnings };

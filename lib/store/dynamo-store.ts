@@ -319,7 +319,15 @@ export class DynamoStore implements ObjectStore {
         if (expected !== undefined && expected !== curRv) throw new ConflictError(ref);
       }
       const prev = live && cur ? await this.#io.decodeObject(cur) : undefined;
-      if (verb === 'update' && prev && sameContent(prev, obj)) return prev;
+      if (verb === 'update' && prev && sameContent(prev, obj)) {
+        // No write to condition on the version: when it came from memory, check it is current.
+        if (known) {
+          const fresh = await this.#io.getObjectItem(typeKey, sk);
+          if (!fresh || flag(fresh, 'deleted')) throw new NotFoundError(ref);
+          if (num(fresh, 'rv') !== curRv) throw new ConflictError(ref);
+        }
+        return prev;
+      }
 
       // The number is taken last: every check that can fail without a write has run. From here on
       // any failure must settle the number (see #settle), or it stays a hole until a reader fills it.

@@ -17,6 +17,8 @@ import { freshTables } from '../../helpers/dynamodb.ts';
 
 let api: Api;
 let store: DynamoStore;
+/** Another process's store over the same tables. */
+let elsewhere: DynamoStore;
 const TOKEN = 'test-admin-token';
 const AGENT = 'agent-token';
 let n = 0;
@@ -24,6 +26,7 @@ let n = 0;
 before(async () => {
   const { client, tables } = await freshTables();
   store = new DynamoStore({ client, tables });
+  elsewhere = new DynamoStore({ client, tables });
   await bootstrap(new Registry({ store, clock: systemClock }));
   api = createApi({
     store,
@@ -32,6 +35,7 @@ before(async () => {
   });
 });
 after(async () => {
+  await elsewhere?.close();
   await store?.close();
 });
 
@@ -203,6 +207,19 @@ describe('write path', () => {
     const stale = await call('PUT', `${CM}/rv`, cm('rv', { a: '3' }, { resourceVersion: v1 }));
     assert.equal(stale.status, 409);
     assert.equal(stale.body.reason, 'Conflict');
+  });
+
+  it('a PUT naming a version this process wrote is still a 409 once another process moved the object on', async () => {
+    const created = await call('POST', CM, cm('moved-on', { a: '1' }));
+    const v1 = meta(created).resourceVersion as string;
+    const live = (await elsewhere.get(findByResource('', 'v1', 'configmaps')!, 'default', 'moved-on'))!;
+    await elsewhere.update(findByResource('', 'v1', 'configmaps')!, { ...live, data: { a: '2' } }, { actor: { user: 'other', groups: [] }, verb: 'update', requestId: 'elsewhere-1' });
+    // The same content as version v1: nothing to write, yet v1 is stale.
+    const unchanged = await call('PUT', `${CM}/moved-on`, cm('moved-on', { a: '1' }, { resourceVersion: v1 }));
+    assert.equal(unchanged.status, 409, JSON.stringify(unchanged.body));
+    const changed = await call('PUT', `${CM}/moved-on`, cm('moved-on', { a: '3' }, { resourceVersion: v1 }));
+    assert.equal(changed.status, 409, JSON.stringify(changed.body));
+    assert.deepEqual((await call('GET', `${CM}/moved-on`)).body.data, { a: '2' });
   });
 
   it('binds a pod once: a second binding is refused', async () => {
