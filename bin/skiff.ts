@@ -62,7 +62,10 @@ async function start(args: string[]): Promise<void> {
   // answers /readyz a moment before the start completes): remember it, stop once started.
   let stopRequested = false;
   const early = () => {
+    // A second one means now.
+    if (stopRequested) process.exit(130);
     stopRequested = true;
+    console.error('stopping once started…');
   };
   process.on('SIGINT', early);
   process.on('SIGTERM', early);

@@ -111,6 +111,13 @@ export async function admitCreate(input: AdmissionInput): Promise<WriteGuards | 
  * node ports when they become NodePort or LoadBalancer.
  */
 export async function admitUpdate(input: AdmissionInput & { live: KubeObject }): Promise<WriteGuards | undefined> {
+  if (input.type.kind === 'Pod') {
+    // An update may set an unbound pod's node once: like a pod created bound, it moves the
+    // node's allocation counter on.
+    const was = (input.live.spec as { nodeName?: string } | undefined)?.nodeName;
+    const node = (input.object.spec as { nodeName?: string } | undefined)?.nodeName;
+    return node && !was ? { claims: [{ key: nodeAllocationClaim(node), expect: undefined, bump: true }] } : undefined;
+  }
   if (input.type.kind !== 'Service') return undefined;
   keepServiceAllocations(input.live, input.object);
   return allocateService(input, input.live);

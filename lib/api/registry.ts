@@ -273,7 +273,18 @@ export class Registry {
       if (live && precondition && precondition !== live.metadata.resourceVersion) {
         throw new ConflictError(refOf(type, name));
       }
-      const next = compute(live);
+      let next: ReturnType<typeof compute>;
+      try {
+        next = compute(live);
+      } catch (err) {
+        // Refused by the version held in memory: the answer must come from the current one.
+        if (known) {
+          trustKnown = false;
+          attempt = -1;
+          continue;
+        }
+        throw err;
+      }
       try {
         if (next.create) {
           guards = await admitCreate({ type, object: next.create, store: this.store, clock: this.clock });
@@ -298,6 +309,13 @@ export class Registry {
         }
         return { object: await this.store.update(type, updated, opts, guards), warnings };
       } catch (err) {
+        // Anything but a conflict (which a stale version answers rightly) is answered again from
+        // the current object: it may be gone (a PUT may then create it) or refuse differently.
+        if (known && !(err instanceof ApiError && err.code === 409 && err.reason === 'Conflict')) {
+          trustKnown = false;
+          attempt = -1;
+          continue;
+        }
         // With a claim, a conflict may be the claim's: deciding again is safe even under a
         // precondition, which the next attempt checks against the object first.
         const retriable = err instanceof ApiError && err.code === 409 && err.reason === 'Conflict' && (!precondition || !!guards);
@@ -513,8 +531,11 @@ export class Registry {
       const recorded = this.recordUpdate(type, live, next, opts, 'binding');
       if (opts.dryRun) return recorded;
       try {
-        const bound = await this.store.update(type, recorded, opts, onNode ? { claims: [{ key: claimKey, expect: onNode.version }] } : undefined);
-        if (onNode) view.current = { version: (onNode.version ?? 0) + 1, pods: [...onNode.pods, bound], fresh: false };
+        // Without a Node object there is nothing to check the pod against, but the pod still
+        // lands on the node: move the counter on, so views from before miss nothing.
+        const claim = onNode ? { key: claimKey, expect: onNode.version } : { key: claimKey, expect: undefined, bump: true };
+        const bound = await this.store.update(type, recorded, opts, { claims: [claim] });
+        view.current = onNode ? { version: (onNode.version ?? 0) + 1, pods: [...onNode.pods, bound], fresh: false } : undefined;
         return bound;
       } catch (err) {
         view.current = undefined;

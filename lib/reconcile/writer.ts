@@ -249,16 +249,16 @@ export interface EventInput {
   host?: string;
 }
 
+/** The names of the events this process recorded lately, oldest first (bounded). */
+const recordedEvents = new Set<string>();
+const RECORDED_EVENTS_MAX = 4096;
+
 /**
  * Records an Event the way kube's recorder aggregates them: one Event per (object, component,
  * type, reason, message), whose `count` and `lastTimestamp` grow on repeats. The Event's name is
  * derived from that tuple (kube uses the first occurrence's time), so repeats find it without
  * remembering anything between invocations.
  */
-/** The names of the events this process recorded lately, oldest first (bounded). */
-const recordedEvents = new Set<string>();
-const RECORDED_EVENTS_MAX = 4096;
-
 export async function recordEvent(registry: Registry, clock: Clock, e: EventInput, opts: WriteOptions): Promise<KubeObject> {
   const involved = e.involvedObject;
   const namespace = involved.namespace || 'default';

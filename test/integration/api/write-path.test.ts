@@ -261,6 +261,48 @@ describe('write path', () => {
     assert.deepEqual((onNode.body.items as { metadata: { name: string } }[]).map((p) => p.metadata.name).sort(), ['room-a', 'room-c']);
   });
 
+  it('counts every way a pod lands on a node: a bind while the Node is gone, a node name set by PATCH', async () => {
+    const room = { cpu: '4', memory: '8Gi', pods: '2' };
+    const register = async () => {
+      const created = await call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n-back' } });
+      assert.equal(created.status, 201);
+      assert.equal((await call('PUT', '/api/v1/nodes/n-back/status', { ...created.body, status: { capacity: room, allocatable: room } })).status, 200);
+    };
+    const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const bind = (name: string) => call('POST', `/api/v1/namespaces/default/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'n-back' } });
+    for (const name of ['back-a', 'back-b', 'back-c', 'back-d']) assert.equal((await call('POST', '/api/v1/namespaces/default/pods', pod(name))).status, 201);
+    await register();
+    assert.equal((await bind('back-a')).status, 201);
+    // The Node goes away and a pod is bound to its name meanwhile; then it registers again.
+    assert.equal((await call('DELETE', '/api/v1/nodes/n-back')).status, 200);
+    assert.equal((await bind('back-b')).status, 201);
+    await register();
+    const full = await bind('back-c');
+    assert.equal(full.status, 409, JSON.stringify(full.body));
+    assert.match(String(full.body.message), /Too many pods/);
+    // Room for one more once a pod leaves; a node name set by PATCH takes it.
+    assert.equal((await call('DELETE', '/api/v1/namespaces/default/pods/back-a?gracePeriodSeconds=0')).status, 200);
+    const patched = await call('PATCH', '/api/v1/namespaces/default/pods/back-d', { spec: { nodeName: 'n-back' } }, { contentType: 'application/merge-patch+json' });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.equal((await bind('back-c')).status, 409);
+    const onNode = await call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3Dn-back');
+    assert.deepEqual((onNode.body.items as { metadata: { name: string } }[]).map((p) => p.metadata.name).sort(), ['back-b', 'back-d']);
+  });
+
+  it('a PUT that may create, naming a version of an object another process deleted, creates it as a fresh read would', async () => {
+    const LEASES = '/apis/coordination.k8s.io/v1/namespaces/default/leases';
+    const lease = (rv?: string) => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'gone-lease', ...(rv ? { resourceVersion: rv } : {}) }, spec: { holderIdentity: 'x' } });
+    const created = await call('POST', LEASES, lease());
+    assert.equal(created.status, 201);
+    const leases = findByResource('coordination.k8s.io', 'v1', 'leases')!;
+    const live = (await elsewhere.get(leases, 'default', 'gone-lease'))!;
+    await elsewhere.delete(leases, live, { actor: { user: 'other', groups: [] }, verb: 'delete', requestId: 'elsewhere-2' });
+    const fresh = new Registry({ store: elsewhere, clock: systemClock });
+    const expected = await fresh.update(leases, 'default', 'gone-lease', lease(meta(created).resourceVersion), { actor: { user: 'other', groups: [] }, verb: 'update', requestId: 'elsewhere-3', dryRun: true }).then(() => 201, (e: { code: number }) => e.code);
+    const put = await call('PUT', `${LEASES}/gone-lease`, lease(meta(created).resourceVersion));
+    assert.equal(put.status, expected, JSON.stringify(put.body));
+  });
+
   it('allocates distinct ClusterIPs and NodePorts, and refuses a taken one', async () => {
     const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });
     const a = await call('POST', '/api/v1/namespaces/default/services', svc('a', { type: 'NodePort' }));
