@@ -462,30 +462,43 @@ export class Registry {
     return this.#onNode(node, (view) => this.#bind(namespace, name, node, uid, opts, seen, view));
   }
 
-  /** Per node: the tail of this registry's binds there, and the node's view after the last one. */
-  readonly #nodes = new Map<string, { tail: Promise<unknown>; view?: NodeView }>();
+  /**
+   * Per node: the tail of this registry's binds there, how many wait on it, and the node's view
+   * after the last one. Most recently used last; idle entries beyond MAX_NODE_VIEWS are dropped.
+   */
+  readonly #nodes = new Map<string, { tail: Promise<unknown>; waiting: number; view?: NodeView }>();
 
   #onNode<T>(node: string, fn: (view: { current?: NodeView }) => Promise<T>): Promise<T> {
-    let state = this.#nodes.get(node);
-    if (!state) this.#nodes.set(node, (state = { tail: Promise.resolve() }));
-    const box = state;
+    const box = this.#nodes.get(node) ?? { tail: Promise.resolve(), waiting: 0 };
+    this.#nodes.delete(node);
+    this.#nodes.set(node, box);
+    box.waiting++;
     const run = box.tail.then(async () => {
       const holder: { current?: NodeView } = { current: box.view };
       try {
         return await fn(holder);
       } finally {
         box.view = holder.current;
+        box.waiting--;
+        this.#pruneNodes();
       }
     });
     box.tail = run.catch(() => undefined);
     return run;
   }
 
+  #pruneNodes(): void {
+    for (const [name, box] of this.#nodes) {
+      if (this.#nodes.size <= MAX_NODE_VIEWS) return;
+      if (box.waiting === 0) this.#nodes.delete(name);
+    }
+  }
+
   async #nodeView(node: string): Promise<NodeView> {
     // The claim first: a bind that commits after this read moves it on, so a pod list read after
     // it that misses such a bind's pod can only be used by a claim that fails.
     const version = await this.store.claimVersion?.(nodeAllocationClaim(node));
-    const pods = (await this.store.list(PODS, { nodeName: node })).items;
+    const pods = (await this.store.list(PODS, { nodeName: node })).items.map(fitOnly);
     return { version, pods, fresh: true };
   }
 
@@ -520,7 +533,10 @@ export class Registry {
           onNode = await this.#nodeView(node);
           reasons = misfit(live, nodeObj, onNode.pods);
         }
-        if (reasons.length) throw new ConflictError(bindingRef, `pod ${name} does not fit on node "${node}": ${reasons.join(', ')}`);
+        if (reasons.length) {
+          view.current = { ...onNode, fresh: false }; // still the node's view at that version
+          throw new ConflictError(bindingRef, `pod ${name} does not fit on node "${node}": ${reasons.join(', ')}`);
+        }
       }
       const next = structuredClone(live);
       next.spec = { ...spec, nodeName: node };
@@ -535,7 +551,7 @@ export class Registry {
         // lands on the node: move the counter on, so views from before miss nothing.
         const claim = onNode ? { key: claimKey, expect: onNode.version } : { key: claimKey, expect: undefined, bump: true };
         const bound = await this.store.update(type, recorded, opts, { claims: [claim] });
-        view.current = onNode ? { version: (onNode.version ?? 0) + 1, pods: [...onNode.pods, bound], fresh: false } : undefined;
+        view.current = onNode ? { version: (onNode.version ?? 0) + 1, pods: [...onNode.pods, fitOnly(bound)], fresh: false } : undefined;
         return bound;
       } catch (err) {
         view.current = undefined;
@@ -744,6 +760,23 @@ interface NodeView {
   version: number | undefined;
   pods: KubeObject[];
   fresh: boolean;
+}
+
+/** Node views kept per registry (each holds the fit-relevant part of its node's pods). */
+const MAX_NODE_VIEWS = 1000;
+
+/** What NodeResourcesFit reads of a pod bound to a node: its identity, requests and phase. */
+function fitOnly(pod: KubeObject): KubeObject {
+  type Spec = { nodeName?: string; overhead?: unknown; containers?: Record<string, unknown>[]; initContainers?: Record<string, unknown>[] };
+  const spec = (pod.spec ?? {}) as Spec;
+  const containers = (cs: Record<string, unknown>[] | undefined) => cs?.map((c) => ({ name: c.name, resources: c.resources, restartPolicy: c.restartPolicy }));
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
+    spec: { nodeName: spec.nodeName, overhead: spec.overhead, containers: containers(spec.containers), initContainers: containers(spec.initContainers) },
+    status: { phase: (pod.status as { phase?: string } | undefined)?.phase },
+  };
 }
 
 /** Why `pod` does not fit on `node` beside `pods` (NodeResourcesFit); empty when it fits. */

@@ -70,7 +70,8 @@ describe('kubectl', () => {
 
     const wide = await c.k(['get', 'deployments', '-n', 'team-a', '-o', 'wide']);
     assert.match(wide, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR/m);
-    assert.match(wide, /^web\s+0\/2\s+0\s+0\s+\S+\s+web\s+nginx:1\.25\s+app=web/m);
+    // UP-TO-DATE is 0 or 2 depending on whether the Deployment controller got there yet.
+    assert.match(wide, /^web\s+0\/2\s+[02]\s+0\s+\S+\s+web\s+nginx:1\.25\s+app=web/m);
     assert.match(wide, /^api\s+0\/3\s+/m);
 
     const all = await c.k(['get', 'configmaps', '-A']);
