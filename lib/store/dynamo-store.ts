@@ -390,10 +390,19 @@ export class DynamoStore implements ObjectStore {
           return stamped;
         }
         this.#recent.forget(typeKey, sk);
-        if (namespace !== undefined) this.#recent.forget(NAMESPACES_KEY, objectSk(undefined, namespace));
-        if (!plan) throw toApiError(err);
+        // The namespace seen alive is forgotten only when the failure may be its doing.
+        const forgetNamespace = () => {
+          if (namespace !== undefined) this.#recent.forget(NAMESPACES_KEY, objectSk(undefined, namespace));
+        };
+        if (!plan) {
+          forgetNamespace();
+          throw toApiError(err);
+        }
         const reasons = cancellationReasons(err);
-        if (reasons.length === 0) throw toApiError(err);
+        if (reasons.length === 0) {
+          forgetNamespace();
+          throw toApiError(err);
+        }
         const unexpected = reasons.find((r) => r.Code && !RETRYABLE_REASONS.has(r.Code));
         if (unexpected) throw reasonError(unexpected.Code ?? '', err);
         if (plan.claimsAt !== undefined && reasons.slice(plan.claimsAt).some((r) => r.Code === 'ConditionalCheckFailed')) {
@@ -402,7 +411,10 @@ export class DynamoStore implements ObjectStore {
         }
         const objectReason = reasons[plan.objectIndex];
         const nsReason = plan.namespaceIndex === undefined ? undefined : reasons[plan.namespaceIndex];
-        if (nsReason?.Code === 'ConditionalCheckFailed') namespaceCheck(ref, namespace ?? '', nsReason.Item);
+        if (nsReason?.Code === 'ConditionalCheckFailed') {
+          forgetNamespace();
+          namespaceCheck(ref, namespace ?? '', nsReason.Item);
+        }
         if (objectReason?.Code === 'ConditionalCheckFailed') {
           const now = objectReason.Item;
           const nowLive = now !== undefined && !flag(now, 'deleted');
