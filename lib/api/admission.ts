@@ -5,7 +5,7 @@
 import { InvalidError } from '../core/errors.ts';
 import type { Clock, KubeObject } from '../core/object.ts';
 import { findByResource, type ResourceType } from '../core/resources.ts';
-import { nodeAllocationClaim, type ObjectStore, type WriteGuards } from '../store/types.ts';
+import { podLandsOn, type ObjectStore, type WriteGuards } from '../store/types.ts';
 
 export interface AdmissionInput {
   type: ResourceType;
@@ -99,7 +99,7 @@ export async function admitCreate(input: AdmissionInput): Promise<WriteGuards | 
     // A pod created already bound (no scheduler involved) changes what its node has room for:
     // binds decided from the node's earlier state must decide again.
     const node = (input.object.spec as { nodeName?: string } | undefined)?.nodeName;
-    if (node) return { claims: [{ key: nodeAllocationClaim(node), expect: undefined, bump: true }] };
+    if (node) return podLandsOn(node);
   }
   if (input.type.kind === 'Service') return allocateService(input, undefined);
   return undefined;
@@ -116,7 +116,7 @@ export async function admitUpdate(input: AdmissionInput & { live: KubeObject }):
     // node's allocation counter on.
     const was = (input.live.spec as { nodeName?: string } | undefined)?.nodeName;
     const node = (input.object.spec as { nodeName?: string } | undefined)?.nodeName;
-    return node && !was ? { claims: [{ key: nodeAllocationClaim(node), expect: undefined, bump: true }] } : undefined;
+    return node && !was ? podLandsOn(node) : undefined;
   }
   if (input.type.kind !== 'Service') return undefined;
   keepServiceAllocations(input.live, input.object);

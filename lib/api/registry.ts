@@ -15,7 +15,7 @@ import {
 } from '../core/errors.ts';
 import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
 import { apiVersionOf, findByResource, type ResourceType } from '../core/resources.ts';
-import { nodeAllocationClaim, type ObjectStore, type WriteGuards } from '../store/types.ts';
+import { nodeAllocationClaim, podLandsOn, type ObjectStore, type WriteGuards } from '../store/types.ts';
 import { CycleState, newPodInfo, Snapshot } from '../scheduler/framework.ts';
 import { nodeResourcesFit } from '../scheduler/plugins/node-resources-fit.ts';
 import { addDefaultTolerations, admitCreate, admitUpdate, DEFAULT_TOLERATION_SECONDS, keepServiceAllocations } from './admission.ts';
@@ -549,8 +549,7 @@ export class Registry {
       try {
         // Without a Node object there is nothing to check the pod against, but the pod still
         // lands on the node: move the counter on, so views from before miss nothing.
-        const claim = onNode ? { key: claimKey, expect: onNode.version } : { key: claimKey, expect: undefined, bump: true };
-        const bound = await this.store.update(type, recorded, opts, { claims: [claim] });
+        const bound = await this.store.update(type, recorded, opts, onNode ? { claims: [{ key: claimKey, expect: onNode.version }] } : podLandsOn(node));
         view.current = onNode ? { version: (onNode.version ?? 0) + 1, pods: [...onNode.pods, fitOnly(bound)], fresh: false } : undefined;
         return bound;
       } catch (err) {

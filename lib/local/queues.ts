@@ -24,7 +24,7 @@ export interface LocalQueue {
 
 /** An SQS client for the emulator, with the same fixed credentials and region as DynamoDB Local's. */
 export function localSqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...(localSigning('sqs') as object) });
+  return new SQSClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...localSigning('sqs') });
 }
 
 const FOURTEEN_DAYS = String(14 * 24 * 3600);

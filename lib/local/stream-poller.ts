@@ -33,7 +33,7 @@ import { LOCAL_AWS, localSigning } from './tables.ts';
 
 /** A DynamoDB Streams client for DynamoDB Local, with the same fixed credentials as the tables'. */
 export function localStreamsClient(endpoint: string): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...(localSigning('dynamodb') as object) });
+  return new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...localSigning('dynamodb') });
 }
 
 /** Where a consumer is in each shard: the sequence number of the last record it is done with. */

@@ -22,7 +22,7 @@ export const LOCAL_AWS = {
  * its data file after them) and verify no signature, so local clients send a fixed header instead
  * of computing SigV4 for every request (a few percent of the local cluster's CPU).
  */
-export function localSigning(service: string): { httpAuthSchemes: unknown[] } {
+export function localSigning(service: string): object {
   const { accessKeyId } = LOCAL_AWS.credentials;
   const authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20000101/${LOCAL_AWS.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
   return {
@@ -42,7 +42,7 @@ export function localSigning(service: string): { httpAuthSchemes: unknown[] } {
 }
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return storeDynamoClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...(localSigning('dynamodb') as object) });
+  return storeDynamoClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...localSigning('dynamodb') });
 }
 
 export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {

@@ -111,6 +111,11 @@ export function nodeAllocationClaim(node: string): string {
   return `node-allocation/${node}`;
 }
 
+/** The guard of a write that puts a pod on a node without deciding from the node's state. */
+export function podLandsOn(node: string): WriteGuards {
+  return { claims: [{ key: nodeAllocationClaim(node), expect: undefined, bump: true }] };
+}
+
 export interface WriteGuards {
   claims?: Claim[];
   /**
