@@ -36,7 +36,7 @@ import { PhaseMeter, type PhaseUsage } from './lib/meter.ts';
 import { PodWatch, type PodTimes } from './lib/pod-watch.ts';
 import { READ_COMMANDS, RuntimeCounters, since, windowCounts, type Tally, type WindowCounts } from './lib/runtime-counters.ts';
 import { SimNodes } from './lib/sim-nodes.ts';
-import { percentile, round } from './lib/stats.ts';
+import { percentile, rateForLatency, round } from './lib/stats.ts';
 
 export interface E2eBenchConfig {
   root: string;
@@ -116,6 +116,11 @@ export interface E2eResult {
     /** Create request sent → Running: when in the rollout a pod got there. */
     deploymentCreateToRunning: LatencyMs;
   };
+  /**
+   * The steady pods/s at which p99 startup (first watch event → Running) would be 5 s under this
+   * run's creation curve, were each pod's own path free: the throughput the SLO asks of a burst.
+   */
+  podsPerSecondForP99Of5s: number;
   watchEventsPerPod: number;
   /** Create sent → the Deployment's status complete and the store quiet. */
   settledSeconds: number;
@@ -609,6 +614,7 @@ function rolloutResult(
       boundToRunning: latency(running.filter((p) => p.bound !== undefined).map((p) => p.running! - p.bound!)),
       deploymentCreateToRunning: latency(running.map((p) => p.running! - t0)),
     },
+    podsPerSecondForP99Of5s: round(rateForLatency(pods.map((p) => p.seen), 5000, 0.99), 1),
     watchEventsPerPod: round(pods.reduce((a, p) => a + p.events, 0) / Math.max(1, pods.length), 2),
     settledSeconds: round(settledSeconds, 2),
     counts: { untilAllRunning: wR, untilSettled: wS },
@@ -698,9 +704,11 @@ function targetRows(cfg: E2eBenchConfig, floor: E2eBenchResult['rawFloor'], e: E
     metric: 'Pod startup p99 (first watch event → Running event)',
     target: '≤ 5 s',
     measured: `${round(l.seenToRunning.p99 / 1000, 2)} s`,
-    context: `p50 ${round(l.seenToRunning.p50 / 1000, 2)} s; seen → bound p99 ${round(l.seenToBound.p99 / 1000, 2)} s, bound → Running p99 ${round(l.boundToRunning.p99 / 1000, 2)} s; creationTimestamp → Running p99 ${round(l.createdToRunning.p99 / 1000, 2)} s`,
+    context:
+      `p50 ${round(l.seenToRunning.p50 / 1000, 2)} s; seen → bound p99 ${round(l.seenToBound.p99 / 1000, 2)} s, bound → Running p99 ${round(l.boundToRunning.p99 / 1000, 2)} s; creationTimestamp → Running p99 ${round(l.createdToRunning.p99 / 1000, 2)} s; ` +
+      `at this run's creation curve a p99 of 5 s needs ≥ ${Math.round(e.podsPerSecondForP99Of5s)} pods/s even with a free per-pod path, where the floor allows ~${Math.round(ceiling)}`,
     pass: e.allRunning && l.seenToRunning.p99 <= 5000,
-    values: { p50: l.seenToRunning.p50, p99: l.seenToRunning.p99 },
+    values: { p50: l.seenToRunning.p50, p99: l.seenToRunning.p99, podsPerSecondForP99Of5s: e.podsPerSecondForP99Of5s },
   });
   if (lat) {
     rows.push({
@@ -787,7 +795,9 @@ export function e2eMarkdown(r: E2eBenchResult, meta: { date: string; cpus: numbe
   if (created !== undefined && e.podsPerSecond > 0) {
     lines.push(
       `- The rollout's startup latency is mostly waiting in line: the ReplicaSet controller created all ${e.running} pods within ${created} s (kube's creates up to 500 per sync) and they then ran at ${e.podsPerSecond}/s, ` +
-        `so the last ones created waited at least ~${round(e.running / e.podsPerSecond - created, 1)} s whatever the per-pod path costs. Kubernetes' density test checks the 5 s SLO on latency pods created one at a time after such a burst` +
+        `so the last ones created waited at least ~${round(e.running / e.podsPerSecond - created, 1)} s whatever the per-pod path costs. ` +
+        `A p99 of 5 s under this creation curve needs ≥ ${Math.round(e.podsPerSecondForP99Of5s)} pods/s even with a free per-pod path: ${Math.round(e.podsPerSecondForP99Of5s * e.perPod.dynamoWrites)} DynamoDB writes/s at ${e.perPod.dynamoWrites} per pod, ` +
+        `where the same DynamoDB Local's raw floor in this run was ${Math.round(r.rawFloor.txPerSecond)} 2-item transactions/s with nothing else on the machine. Kubernetes' density test checks the 5 s SLO on latency pods created one at a time after such a burst` +
         (r.latencyPods ? ` (the row above: p99 ${round(r.latencyPods.seenToRunning.p99 / 1000, 2)} s).` : '.'),
     );
   }

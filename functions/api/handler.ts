@@ -14,9 +14,11 @@ import { apiFromEnvironment } from './environment.ts';
 
 /** Where a streamed response goes: Lambda's response stream or a Node HTTP response. */
 export interface ResponseSink {
-  start(statusCode: number, headers: Record<string, string>): void;
+  /** `streaming`: the body follows in chunks (a watch), so the head must reach the client now. */
+  start(statusCode: number, headers: Record<string, string>, streaming: boolean): void;
   write(chunk: string | Buffer): void;
-  end(): void;
+  /** Ends the response, after `last` when given (a whole body goes out with its head). */
+  end(last?: string | Buffer): void;
 }
 
 export function createHttpHandler(getApi: () => Promise<Api>) {
@@ -80,13 +82,13 @@ export async function longPoll(stream: AsyncIterable<string>, lingerMs: number, 
 /** Serves one request into a sink, streaming watch events as they come. */
 export async function handleStreaming(api: Api, event: APIGatewayProxyEventV2, sink: ResponseSink, signal?: AbortSignal): Promise<void> {
   const res = await api(requestFromEvent(event), signal);
-  sink.start(res.statusCode, res.headers);
+  sink.start(res.statusCode, res.headers, res.stream !== undefined);
   if (res.stream) {
     for await (const chunk of res.stream) sink.write(chunk);
-  } else if (res.body !== undefined) {
-    sink.write(res.body);
+    sink.end();
+  } else {
+    sink.end(res.body);
   }
-  sink.end();
 }
 
 let cached: Promise<Api> | undefined;
@@ -126,6 +128,9 @@ export const streamHandler = typeof lambda?.streamifyResponse !== 'function' ? u
       out = lambda.HttpResponseStream.from(responseStream, { statusCode, headers: rest });
     },
     write: (chunk) => out.write(chunk),
-    end: () => out.end(),
+    end: (last) => {
+      if (last !== undefined) out.write(last);
+      out.end();
+    },
   }, gone.signal);
 });

@@ -58,17 +58,32 @@ export async function eventFromRequest(req: IncomingMessage, maxBytes: number): 
 }
 
 export function sinkForResponse(res: ServerResponse): ResponseSink {
+  let head: { statusCode: number; headers: Record<string, string> } | undefined;
   return {
-    start(statusCode, headers) {
+    start(statusCode, headers, streaming) {
+      if (!streaming) {
+        // Sent whole with the body, in one write and with a Content-Length.
+        head = { statusCode, headers };
+        return;
+      }
       res.writeHead(statusCode, headers);
       // Watches must reach the client at once, before any event exists.
       res.flushHeaders();
     },
     write(chunk) {
+      if (head) {
+        res.writeHead(head.statusCode, head.headers);
+        head = undefined;
+      }
       res.write(chunk);
     },
-    end() {
-      res.end();
+    end(last) {
+      if (head) {
+        res.writeHead(head.statusCode, { ...head.headers, 'content-length': String(last === undefined ? 0 : Buffer.byteLength(last)) });
+        head = undefined;
+      }
+      if (last === undefined) res.end();
+      else res.end(last);
     },
   };
 }
