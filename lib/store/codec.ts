@@ -9,7 +9,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip, gunzipSync, gzip, gzipSync } from 'node:zlib';
+import { gunzip, gunzipSync, gzip, gzipSync, type ZlibOptions } from 'node:zlib';
 import { RequestEntityTooLargeError } from '../core/errors.ts';
 import type { Actor, KubeObject } from '../core/object.ts';
 import { chunkPk, chunkSk } from './keys.ts';
@@ -25,6 +25,15 @@ const gunzipAsync = promisify(gunzip);
  * objects) are packed and unpacked synchronously; large ones off the event loop.
  */
 const SYNC_ZLIB_BYTES = 16 * 1024;
+
+/**
+ * Deflate settings for a payload of `bytes`: a window just big enough to hold all of it (so the
+ * output is the same as with the default 32 KiB one) and less hash memory. zlib otherwise sets up
+ * ~256 KiB of state per call, which for a few-KB object costs more than the compressing.
+ */
+function smallDeflate(bytes: number): ZlibOptions {
+  return { windowBits: Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 262)))), memLevel: 5 };
+}
 
 /**
  * DynamoDB items are at most 400 KB including attribute names; a log item carries the payload
@@ -108,7 +117,7 @@ export interface EncodedPayload {
 
 export async function encodePayload(obj: KubeObject): Promise<EncodedPayload> {
   const raw = Buffer.from(JSON.stringify(withoutResourceVersion(obj)), 'utf8');
-  const packed = raw.length <= SYNC_ZLIB_BYTES ? gzipSync(raw) : await gzipAsync(raw);
+  const packed = raw.length <= SYNC_ZLIB_BYTES ? gzipSync(raw, smallDeflate(raw.length)) : await gzipAsync(raw);
   if (packed.length > MAX_COMPRESSED) throw new RequestEntityTooLargeError(`object is too large to store: ${raw.length} bytes`);
   if (packed.length <= INLINE_LIMIT) return { attrs: { body: b(packed) }, chunkItems: [], compressedBytes: packed.length };
   // Content-addressed: identical payloads share chunks, and a retried transaction rewrites the
