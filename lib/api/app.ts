@@ -16,7 +16,7 @@ import { apiVersionOf, findByKind, findByResource, type ResourceType } from '../
 import type { ListResult, ObjectStore, WatchEvent } from '../store/types.ts';
 import type { Authenticator } from './auth.ts';
 import { decodeObjectBody, decodePatchBody, mediaType, negotiate, type Representation } from './codec.ts';
-import { aggregatedDiscovery, AGGREGATED_DISCOVERY_CONTENT_TYPE, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
+import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery } from './discovery.ts';
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
 import { NODE_LEASE_NAMESPACE, renewalOf, withHeartbeat, type HeartbeatPath } from './heartbeats.ts';
@@ -66,6 +66,8 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 /** Kinds whose immediate delete answers with the deleted object; the rest answer a Status. */
 const RETURNS_DELETED_OBJECT = new Set(['Pod', 'Namespace', 'Service', 'Node']);
+/** Pod subresources a node's runtime would stream (SPDY or WebSocket upgrades). */
+const NODE_STREAMS = new Set(['exec', 'attach', 'portforward']);
 
 export function createApi(opts: ApiOptions): Api {
   const registry = new Registry({ store: opts.store, clock: opts.clock });
@@ -92,11 +94,11 @@ export function createApi(opts: ApiOptions): Api {
     if (p === '/version') return json(200, SKIFF_VERSION);
     if (p === '/api' || p === '/apis') {
       requireMethod(req, 'GET');
-      const aggregated = (req.headers['accept'] ?? '').includes('as=APIGroupDiscoveryList');
-      if (aggregated) {
-        return { statusCode: 200, headers: { 'content-type': AGGREGATED_DISCOVERY_CONTENT_TYPE }, body: JSON.stringify(aggregatedDiscovery(p === '/api')) };
+      const form = negotiateDiscovery(req.headers['accept']);
+      if (form !== 'legacy') {
+        return { statusCode: 200, headers: { 'content-type': aggregatedDiscoveryContentType(form), vary: 'Accept' }, body: JSON.stringify(aggregatedDiscovery(p === '/api', form)) };
       }
-      return json(200, p === '/api' ? apiVersions(opts.serverAddress ?? '127.0.0.1:6443') : apiGroupList());
+      return json(200, p === '/api' ? apiVersions(opts.serverAddress ?? '127.0.0.1:6443') : apiGroupList(), { vary: 'Accept' });
     }
     if (p === '/openapi/v3') return json(200, openApiV3Index());
     if (p.startsWith('/openapi/v3/')) {
@@ -140,6 +142,9 @@ export function createApi(opts: ApiOptions): Api {
     const type = findByResource(group, version, resource);
     if (!type || extra.length) throw NotFoundError.path(p);
     if (namespace !== undefined && !type.namespaced) throw NotFoundError.path(p);
+    if (type.kind === 'Pod' && name !== undefined && namespace !== undefined && subresource && NODE_STREAMS.has(subresource)) {
+      return nodeStream(type, namespace, name, subresource);
+    }
     if (subresource && !type.subresources.some((s) => s.name === subresource)) throw NotFoundError.path(p);
     const r: ResourceRoute = { type, namespace, name, subresource };
     return name === undefined ? collection(req, r, ctx, signal) : item(req, r, ctx);
@@ -446,7 +451,15 @@ export function createApi(opts: ApiOptions): Api {
   async function podLog(r: ResourceRoute): Promise<ApiResponse> {
     const pod = await registry.get(r.type, r.namespace, r.name!);
     const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
-    throw new BadRequestError(node ? `the logs of pod "${r.name}" are kept by node "${node}", which has not published any` : `pod "${r.name}" has not been scheduled to a node: no logs yet`);
+    throw new BadRequestError(node ? `pod "${r.name}" runs on node "${node}", which serves no container logs` : `pod "${r.name}" has not been scheduled to a node: no logs yet`);
+  }
+
+  /** exec, attach and port-forward: streams a node's runtime would serve; none here does. */
+  async function nodeStream(type: ResourceType, namespace: string, name: string, subresource: string): Promise<ApiResponse> {
+    const pod = await registry.get(type, namespace, name);
+    const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+    const what = subresource === 'portforward' ? 'port-forward' : subresource;
+    throw new BadRequestError(node ? `pod "${name}" runs on node "${node}", which does not serve ${what}` : `pod "${name}" has not been scheduled to a node: cannot ${what}`);
   }
 
   // ------------------------------------------------------------ helpers

@@ -1,7 +1,33 @@
-/** Discovery documents, aggregated (apidiscovery.k8s.io/v2) and legacy, built from the resource table. */
+/** Discovery documents, aggregated (apidiscovery.k8s.io/v2 and v2beta1) and legacy, built from the resource table. */
 import { groupVersions, RESOURCE_TYPES, type ResourceType } from '../core/resources.ts';
 
-export const AGGREGATED_DISCOVERY_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+/** The versions of the aggregated discovery document this server writes (same shape; v2beta1 for clients before 1.30). */
+export type AggregatedDiscoveryVersion = 'v2' | 'v2beta1';
+
+export function aggregatedDiscoveryContentType(version: AggregatedDiscoveryVersion): string {
+  return `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
+}
+
+/**
+ * The discovery form an Accept header asks for, taking its media types in order: an aggregated
+ * document in a version this server writes, or (for plain JSON, a wildcard, or nothing it can
+ * serve) the legacy documents, as kube-apiserver falls back to them. kubectl 1.30+ lists v2 first;
+ * 1.27–1.29 know only v2beta1; both end with `application/json`.
+ */
+export function negotiateDiscovery(accept: string | undefined): AggregatedDiscoveryVersion | 'legacy' {
+  for (const range of (accept ?? '').split(',')) {
+    const [type = '', ...params] = range.split(';').map((p) => p.trim());
+    const param = new Map(params.map((p) => [p.slice(0, p.indexOf('=')).trim().toLowerCase(), p.slice(p.indexOf('=') + 1).trim()] as const));
+    const mediaType = type.toLowerCase();
+    if (param.get('as') === 'APIGroupDiscoveryList') {
+      const v = param.get('v');
+      if (mediaType === 'application/json' && param.get('g') === 'apidiscovery.k8s.io' && (v === 'v2' || v === 'v2beta1')) return v;
+      continue;
+    }
+    if (mediaType === 'application/json' || mediaType === '*/*' || mediaType === 'application/*') return 'legacy';
+  }
+  return 'legacy';
+}
 
 function aggregatedResource(t: ResourceType) {
   return {
@@ -25,13 +51,13 @@ function aggregatedResource(t: ResourceType) {
 }
 
 /** `GET /api` (core) or `GET /apis` (named groups) with the aggregated Accept type. */
-export function aggregatedDiscovery(core: boolean) {
+export function aggregatedDiscovery(core: boolean, version: AggregatedDiscoveryVersion = 'v2') {
   const gvs = groupVersions().filter((gv) => (gv.group === '') === core);
   const groups = new Map<string, typeof gvs>();
   for (const gv of gvs) groups.set(gv.group, [...(groups.get(gv.group) ?? []), gv]);
   return {
     kind: 'APIGroupDiscoveryList',
-    apiVersion: 'apidiscovery.k8s.io/v2',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
     metadata: {},
     items: [...groups.entries()].map(([group, versions]) => ({
       metadata: group ? { name: group } : {},

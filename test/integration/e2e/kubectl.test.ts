@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.ts';
+import { raw } from '../../helpers/https.ts';
 
 let c: TestCluster;
 
@@ -50,6 +51,23 @@ describe('kubectl', () => {
     }
     assert.match(out, /^leases\s+coordination\.k8s\.io\/v1\s+true\s+Lease/m);
     assert.match(out, /^secrets\s+v1\s+true\s+Secret/m);
+  });
+
+  it('serves discovery to kubectl 1.27–1.29 in the v2beta1 form they ask for (they cannot read v2)', async () => {
+    // The exact Accept header those kubectl versions send.
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+    for (const path of ['/api', '/apis']) {
+      const r = await raw(c, 'GET', path, { accept });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['content-type'], 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList');
+      const doc = r.json() as { apiVersion: string; items: { versions: { resources: { resource: string }[] }[] }[] };
+      assert.equal(doc.apiVersion, 'apidiscovery.k8s.io/v2beta1');
+      const resources = doc.items.flatMap((g) => g.versions.flatMap((v) => v.resources.map((x) => x.resource)));
+      assert.ok(resources.includes(path === '/api' ? 'pods' : 'deployments'), resources.join(','));
+    }
+    // Plain JSON alone gets the legacy documents.
+    const legacy = await raw(c, 'GET', '/apis', { accept: 'application/json' });
+    assert.equal(legacy.json().kind, 'APIGroupList');
   });
 
   it('has the bootstrap namespaces', async () => {
@@ -227,6 +245,14 @@ data: { a: "1" }
     assert.match(described, /^Name:\s+solo$/m);
     assert.match(described, /^QoS Class:\s+BestEffort$/m);
     assert.match(described, /Tolerations:\s+node\.kubernetes\.io\/not-ready:NoExecute op=Exists for 300s/);
+
+    // What the simulated runtime does not serve is said plainly, naming the node.
+    const logs = await c.kubectl(['logs', 'solo', '-n', 'team-a']);
+    assert.notEqual(logs.code, 0);
+    assert.match(logs.stderr, /pod "solo" runs on node "node-\d", which serves no container logs/);
+    const exec = await c.kubectl(['exec', 'solo', '-n', 'team-a', '--', 'true']);
+    assert.notEqual(exec.code, 0);
+    assert.match(exec.stderr, /pod "solo" runs on node "node-\d", which does not serve exec/);
   });
 
   it('scales through the scale subresource', async () => {

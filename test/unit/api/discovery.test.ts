@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList } from '../../../lib/api/discovery.ts';
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, negotiateDiscovery } from '../../../lib/api/discovery.ts';
 
 describe('discovery', () => {
   it('aggregated core group lists pods with short names and subresources', () => {
@@ -38,5 +38,22 @@ describe('discovery', () => {
     assert.equal(scale.kind, 'Scale');
     assert.equal((scale as { group?: string }).group, 'autoscaling');
     assert.equal(apiResourceList('apps', 'v2'), undefined);
+  });
+
+  it('answers each kubectl generation in the discovery form it asks for first', () => {
+    const v2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+    const v2beta1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
+    // kubectl 1.30+
+    assert.equal(negotiateDiscovery(`${v2},${v2beta1},application/json`), 'v2');
+    // kubectl 1.27–1.29: v2 would be unreadable to them
+    assert.equal(negotiateDiscovery(`${v2beta1},application/json`), 'v2beta1');
+    assert.equal(negotiateDiscovery(`${v2beta1}, ${v2}`), 'v2beta1');
+    // protobuf first (not served here): the next acceptable form
+    assert.equal(negotiateDiscovery(`application/vnd.kubernetes.protobuf;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,${v2}`), 'v2');
+    // an aggregated version this server does not write, then plain JSON
+    assert.equal(negotiateDiscovery('application/json;g=apidiscovery.k8s.io;v=v3;as=APIGroupDiscoveryList,application/json'), 'legacy');
+    for (const accept of [undefined, '', 'application/json', '*/*', 'application/json, */*', 'text/html']) assert.equal(negotiateDiscovery(accept), 'legacy', String(accept));
+    assert.equal(aggregatedDiscovery(false, 'v2beta1').apiVersion, 'apidiscovery.k8s.io/v2beta1');
+    assert.equal(aggregatedDiscovery(true).apiVersion, 'apidiscovery.k8s.io/v2');
   });
 });
