@@ -19,6 +19,7 @@ import { decodeObjectBody, decodePatchBody, mediaType, negotiate, type Represent
 import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery } from './discovery.ts';
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
+import { answerReview, reviewAt } from './reviews.ts';
 import { NODE_LEASE_NAMESPACE, renewalOf, withHeartbeat, type HeartbeatPath } from './heartbeats.ts';
 import { applyPatch } from './patch/index.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
@@ -105,6 +106,12 @@ export function createApi(opts: ApiOptions): Api {
       const doc = openApiV3Document(p.slice('/openapi/v3/'.length));
       if (!doc) throw NotFoundError.path(p);
       return json(200, doc, { 'cache-control': 'public, immutable' });
+    }
+
+    const review = reviewAt(p);
+    if (review) {
+      requireMethod(req, 'POST');
+      return json(201, answerReview(review, decodeObjectBody(req.headers['content-type'], req.body), actor));
     }
 
     const segs = p.split('/').filter(Boolean);

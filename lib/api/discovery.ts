@@ -1,5 +1,6 @@
 /** Discovery documents, aggregated (apidiscovery.k8s.io/v2 and v2beta1) and legacy, built from the resource table. */
 import { groupVersions, RESOURCE_TYPES, type ResourceType } from '../core/resources.ts';
+import { REVIEW_RESOURCES, type ReviewResource } from './reviews.ts';
 
 /** The versions of the aggregated discovery document this server writes (same shape; v2beta1 for clients before 1.30). */
 export type AggregatedDiscoveryVersion = 'v2' | 'v2beta1';
@@ -55,19 +56,31 @@ export function aggregatedDiscovery(core: boolean, version: AggregatedDiscoveryV
   const gvs = groupVersions().filter((gv) => (gv.group === '') === core);
   const groups = new Map<string, typeof gvs>();
   for (const gv of gvs) groups.set(gv.group, [...(groups.get(gv.group) ?? []), gv]);
-  return {
-    kind: 'APIGroupDiscoveryList',
-    apiVersion: `apidiscovery.k8s.io/${version}`,
-    metadata: {},
-    items: [...groups.entries()].map(([group, versions]) => ({
-      metadata: group ? { name: group } : {},
-      versions: versions.map((gv) => ({
-        version: gv.version,
-        resources: gv.resources.map(aggregatedResource),
-        freshness: 'Current',
-      })),
+  const items = [...groups.entries()].map(([group, versions]) => ({
+    metadata: group ? { name: group } : {},
+    versions: versions.map((gv) => ({
+      version: gv.version,
+      resources: gv.resources.map(aggregatedResource),
+      freshness: 'Current',
     })),
-  };
+  }));
+  if (!core) {
+    for (const [group, reviews] of reviewGroups()) {
+      items.push({ metadata: { name: group }, versions: [{ version: reviews[0].version, resources: reviews.map(aggregatedReview), freshness: 'Current' }] });
+    }
+  }
+  return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
+}
+
+function aggregatedReview(r: ReviewResource): ReturnType<typeof aggregatedResource> {
+  return { resource: r.resource, responseKind: { group: r.group, version: r.version, kind: r.kind }, scope: 'Cluster', singularResource: r.singular, verbs: ['create'] };
+}
+
+/** The review APIs by group (each group serves one version). */
+function reviewGroups(): Map<string, ReviewResource[]> {
+  const groups = new Map<string, ReviewResource[]>();
+  for (const r of REVIEW_RESOURCES) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
+  return groups;
 }
 
 export function apiVersions(serverAddress: string) {
@@ -79,24 +92,32 @@ export function apiVersions(serverAddress: string) {
 }
 
 function groupEntry(group: string) {
-  const versions = groupVersions().filter((gv) => gv.group === group);
-  const list = versions.map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
+  const versions = [...new Set([...groupVersions().filter((gv) => gv.group === group), ...REVIEW_RESOURCES.filter((r) => r.group === group)].map((gv) => gv.version))];
+  const list = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
   return { name: group, versions: list, preferredVersion: list[0] };
 }
 
+function namedGroups(): string[] {
+  return [...new Set([...RESOURCE_TYPES, ...REVIEW_RESOURCES].map((t) => t.group).filter((g) => g !== ''))];
+}
+
 export function apiGroupList() {
-  const names = [...new Set(RESOURCE_TYPES.map((t) => t.group).filter((g) => g !== ''))];
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: names.map(groupEntry) };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: namedGroups().map(groupEntry) };
 }
 
 /** `GET /apis/<group>`, or undefined when the group is not served. */
 export function apiGroup(group: string) {
-  if (!RESOURCE_TYPES.some((t) => t.group === group)) return undefined;
+  if (group === '' || !namedGroups().includes(group)) return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group) };
 }
 
 /** `GET /api/v1` or `GET /apis/<group>/<version>`, or undefined when not served. */
 export function apiResourceList(group: string, version: string) {
+  const reviews = REVIEW_RESOURCES.filter((r) => r.group === group && r.version === version);
+  if (reviews.length) {
+    const resources = reviews.map((r) => ({ name: r.resource, singularName: r.singular, namespaced: false, kind: r.kind, verbs: ['create'] }));
+    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources };
+  }
   const gv = groupVersions().find((g) => g.group === group && g.version === version);
   if (!gv) return undefined;
   const resources = gv.resources.flatMap((t) => [

@@ -298,6 +298,24 @@ describe('decodeKubernetesProtobuf: hand-built bodies', () => {
     });
   });
 
+  it('decodes the self-review bodies kubectl auth can-i and whoami send', () => {
+    // metadata{creationTimestamp{}}, spec{resourceAttributes{namespace, verb, resource}}, status{}
+    const access = envelope('authorization.k8s.io/v1', 'SelfSubjectAccessReview', [msg(1, msg(8)), msg(2, msg(1, str(1, 'default'), str(2, 'create'), str(5, 'pods'))), msg(3)]);
+    assert.deepEqual(decodeKubernetesProtobuf(access), {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      metadata: {},
+      spec: { resourceAttributes: { namespace: 'default', verb: 'create', resource: 'pods' } },
+      status: { allowed: false },
+    });
+    const nonResource = envelope('authorization.k8s.io/v1', 'SelfSubjectAccessReview', [msg(1), msg(2, msg(2, str(1, '/healthz'), str(2, 'get'))), msg(3)]);
+    assert.deepEqual((decodeKubernetesProtobuf(nonResource) as { spec?: unknown }).spec, { nonResourceAttributes: { path: '/healthz', verb: 'get' } });
+    const rules = envelope('authorization.k8s.io/v1', 'SelfSubjectRulesReview', [msg(1), msg(2, str(1, 'team-a')), msg(3)]);
+    assert.deepEqual((decodeKubernetesProtobuf(rules) as { spec?: unknown }).spec, { namespace: 'team-a' });
+    const whoami = envelope('authentication.k8s.io/v1', 'SelfSubjectReview', [msg(1), msg(2)]);
+    assert.deepEqual(decodeKubernetesProtobuf(whoami), { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: {}, status: { userInfo: {} } });
+  });
+
   it('renders a Deployment as Go would: strategy IntOrStrings, null for an absent selector and containers', () => {
     const body = envelope('apps/v1', 'Deployment', [
       msg(1, str(1, 'd')),

@@ -728,7 +728,80 @@ message Eviction {
 }
 `;
 
-export const PROTO_SOURCES: readonly string[] = [runtime, scalars, resource, meta, core, apps, policy];
+const authorization = `
+syntax = "proto2";
+package authorization;
+message SelfSubjectAccessReview {
+  optional .meta.ObjectMeta metadata = 1;
+  optional SelfSubjectAccessReviewSpec spec = 2;
+  optional SubjectAccessReviewStatus status = 3;
+}
+message SelfSubjectAccessReviewSpec {
+  optional ResourceAttributes resourceAttributes = 1 [(ptr) = true];
+  optional NonResourceAttributes nonResourceAttributes = 2 [(ptr) = true];
+}
+message ResourceAttributes {
+  optional string namespace = 1;
+  optional string verb = 2;
+  optional string group = 3;
+  optional string version = 4;
+  optional string resource = 5;
+  optional string subresource = 6;
+  optional string name = 7;
+  optional FieldSelectorAttributes fieldSelector = 8 [(ptr) = true];
+  optional LabelSelectorAttributes labelSelector = 9 [(ptr) = true];
+}
+message FieldSelectorAttributes {
+  optional string rawSelector = 1;
+  repeated FieldSelectorRequirement requirements = 2;
+}
+message FieldSelectorRequirement {
+  optional string key = 1 [(keep) = true];
+  optional string operator = 2 [(keep) = true];
+  repeated string values = 3;
+}
+message LabelSelectorAttributes {
+  optional string rawSelector = 1;
+  repeated .meta.LabelSelectorRequirement requirements = 2;
+}
+message NonResourceAttributes {
+  optional string path = 1;
+  optional string verb = 2;
+}
+message SubjectAccessReviewStatus {
+  optional bool allowed = 1 [(keep) = true];
+  optional bool denied = 4;
+  optional string reason = 2;
+  optional string evaluationError = 3;
+}
+message SelfSubjectRulesReview {
+  optional .meta.ObjectMeta metadata = 1;
+  optional SelfSubjectRulesReviewSpec spec = 2;
+  optional SubjectRulesReviewStatus status = 3;
+}
+message SelfSubjectRulesReviewSpec { optional string namespace = 1; }
+message SubjectRulesReviewStatus {
+  optional bool incomplete = 3 [(keep) = true];
+  optional string evaluationError = 4;
+}
+`;
+
+const authentication = `
+syntax = "proto2";
+package authentication;
+message SelfSubjectReview {
+  optional .meta.ObjectMeta metadata = 1;
+  optional SelfSubjectReviewStatus status = 2;
+}
+message SelfSubjectReviewStatus { optional UserInfo userInfo = 1; }
+message UserInfo {
+  optional string username = 1;
+  optional string uid = 2;
+  repeated string groups = 3;
+}
+`;
+
+export const PROTO_SOURCES: readonly string[] = [runtime, scalars, resource, meta, core, apps, policy, authorization, authentication];
 
 /** Which message decodes which kind. `*` as the group version accepts any (DeleteOptions is in every one). */
 export const KINDS: ReadonlyArray<{ apiVersion: string; kind: string; message: string }> = [
@@ -740,5 +813,8 @@ export const KINDS: ReadonlyArray<{ apiVersion: string; kind: string; message: s
   { apiVersion: 'v1', kind: 'ServiceAccount', message: 'core.ServiceAccount' },
   { apiVersion: 'apps/v1', kind: 'Deployment', message: 'apps.Deployment' },
   { apiVersion: 'policy/v1', kind: 'Eviction', message: 'policy.Eviction' },
+  { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', message: 'authorization.SelfSubjectAccessReview' },
+  { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', message: 'authorization.SelfSubjectRulesReview' },
+  { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', message: 'authentication.SelfSubjectReview' },
   { apiVersion: '*', kind: 'DeleteOptions', message: 'meta.DeleteOptions' },
 ];

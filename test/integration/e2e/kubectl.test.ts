@@ -70,6 +70,19 @@ describe('kubectl', () => {
     assert.equal(legacy.json().kind, 'APIGroupList');
   });
 
+  it('answers kubectl auth can-i and auth whoami (protobuf bodies) for the admin', async () => {
+    assert.equal((await c.k(['auth', 'can-i', 'create', 'pods'])).trim(), 'yes');
+    assert.equal((await c.k(['auth', 'can-i', 'delete', 'nodes', '--all-namespaces'])).trim(), 'yes');
+    assert.equal((await c.k(['auth', 'can-i', 'get', '/healthz'])).trim(), 'yes');
+    assert.match(await c.k(['auth', 'can-i', '--list', '-n', 'default']), /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+    const who = await c.k(['auth', 'whoami']);
+    assert.match(who, /^Username\s+skiff-admin$/m);
+    assert.match(who, /^Groups\s+\[system:masters system:authenticated\]$/m);
+    // Nothing is stored: a review is not a resource to list.
+    const list = await c.kubectl(['get', 'selfsubjectaccessreviews']);
+    assert.notEqual(list.code, 0);
+  });
+
   it('has the bootstrap namespaces', async () => {
     const out = await c.k(['get', 'namespaces', '-o', 'name']);
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(out, new RegExp(`^namespace/${ns}$`, 'm'));
