@@ -12,7 +12,9 @@
  *    500 Pods at 1 client, with and without `limit=500`. The load generator runs in a worker thread
  *    (like kubectl in its own process, it does not queue on the server's event loop).
  *    Creates and GETs are measured in slices alternating with their raw floor (see `paired`), so
- *    load from outside the bench hits both alike.
+ *    load from outside the bench hits both alike. Creates at 16 clients are measured once more
+ *    against the storage contract's own create on bare SDK calls (`RawFloor.contractCreate`: the
+ *    existence read, the sequence ADD, the 3-item transaction), reported as a note.
  * 3. Startup: `skiff start --in-memory` as a child process until `/readyz` answers 200 (median of 3).
  *
  * Every DynamoDB request the cluster makes is counted and timed per phase (see `lib/ddb-probe.ts`).
@@ -24,7 +26,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GetItemCommand, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalCluster, type LocalCluster } from '../lib/local/cluster.ts';
 import { freePort } from '../lib/local/dynamodb-local.ts';
 import { createTables, localDynamoClient } from '../lib/local/tables.ts';
@@ -149,6 +151,59 @@ export class RawFloor {
       }),
     );
     this.keys.push(sk);
+  }
+
+  /**
+   * What the storage contract makes of a create, on bare SDK calls: the existence read, the
+   * sequence `ADD` (one per create; the store shares them between concurrent creates), then one
+   * transaction of the object, the log item and the namespace check. No validation, encoding or
+   * HTTP: the floor of the store's create on this JVM.
+   */
+  async contractCreate(label: string): Promise<void> {
+    const tag = `${label}-${++this.#rev}`;
+    const sk = `${NS}/${tag}`;
+    const existing = await this.client.send(new GetItemCommand({ TableName: this.tables.objects, Key: { pk: s('configmaps'), sk: s(sk) }, ConsistentRead: true }));
+    if (existing.Item) throw new Error(`raw create ${sk}: exists`);
+    const seq = await this.client.send(
+      new UpdateItemCommand({ TableName: this.tables.meta, Key: { pk: s('seq/configmaps') }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': n(1) }, ReturnValues: 'UPDATED_NEW' }),
+    );
+    const rev = Number(seq.Attributes?.n?.N);
+    const uid = randomUUID();
+    const hash = randomBytes(32).toString('hex');
+    await this.client.send(
+      new TransactWriteItemsCommand({
+        ClientRequestToken: randomUUID(),
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tables.objects,
+              Item: { pk: s('configmaps'), sk: s(sk), rv: n(rev), uid: s(uid), hash: s(hash), body: { B: this.#body } },
+              ConditionExpression: 'attribute_not_exists(pk) OR (deleted = :t AND rv < :rev)',
+              ExpressionAttributeValues: { ':t': { BOOL: true }, ':rev': n(rev) },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tables.log,
+              Item: { pk: s('configmaps#contract'), rev: n(rev), eventType: s('ADDED'), namespace: s(NS), name: s(tag), uid: s(uid), body: { B: this.#body }, verb: s('create'), time: s(new Date().toISOString()), hash: s(hash) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: this.tables.objects,
+              Key: { pk: s('namespaces'), sk: s(NS) },
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(terminating)',
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  /** The namespace item the contract's creates check. */
+  async seedNamespace(): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName: this.tables.objects, Item: { pk: s('namespaces'), sk: s(NS), rv: n(1) } }));
   }
 
   async get(sk: string): Promise<void> {
@@ -327,6 +382,8 @@ export async function runApiBench(cfg: ApiBenchConfig): Promise<ApiBenchResult> 
     for (const c of [1, C]) {
       [phases[`rawTx${c}`], phases[`create${c}`]] = await paired(c, 'raw TransactWriteItems', (client) => raw.transaction(`raw-c${c}-${client}`), 'API create (POST)', 'create');
     }
+    await raw.seedNamespace();
+    [phases.rawContract, phases.createAgain] = await paired(C, 'raw create sequence (GetItem → ADD → 3-item tx)', (client) => raw.contractCreate(`contract-${client}`), 'API create (POST)', 'create');
     for (const c of [1, C]) phases[`update${c}`] = await apiPhase('API update (PUT)', 'update', c);
     for (const c of [1, C]) {
       [phases[`rawGet${c}`], phases[`get${c}`]] = await paired(c, 'raw GetItem', () => raw.get(randomRawKey()), 'API GET', 'get');
@@ -426,6 +483,15 @@ export async function runApiBench(cfg: ApiBenchConfig): Promise<ApiBenchResult> 
     notes.push(
       `other processes (or steal) took ≥ 0.25 cores during ${noisy.length} of ${Object.keys(phases).length + (rawAfterApi ? 1 : 0)} measurements ` +
         `(${noisy.map((p) => `${p.name} c=${p.load.concurrency}: ${round((p.usage.otherCores ?? 0) + (p.usage.stealCores ?? 0), 2)}`).join('; ')}): those numbers are pessimistic`,
+    );
+  }
+  const contract = phases.rawContract?.load;
+  const again = phases.createAgain?.load;
+  if (contract && again) {
+    notes.push(
+      `the storage contract's create on bare SDK calls (existence GetItem → sequence ADD → one transaction of object, log item and namespace check), ${C} clients, ` +
+        `in slices alternating with API creates: ${fmtRate(contract.perSecond)} at p99 ${fmtMs(contract.latencyMs.p99)}; the API's creates in the same slices: ${fmtRate(again.perSecond)} at p99 ${fmtMs(again.latencyMs.p99)} ` +
+        `(${fmtDelta(again.latencyMs.p99 - contract.latencyMs.p99)} over what the contract alone costs on this JVM)`,
     );
   }
   if (rawAfterApi) {
