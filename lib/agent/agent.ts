@@ -23,6 +23,7 @@ import {
   nodeStatus,
   pickPodIP,
   podCIDRFor,
+  registrationEvents,
   registrationNode,
   renewedLease,
   reregisteredNode,
@@ -143,6 +144,7 @@ interface NodeState {
 
 const NODES = '/api/v1/nodes';
 const PODS = '/api/v1/pods';
+const EVENTS = '/api/v1/namespaces/default/events';
 const podKey = (pod: Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const podPath = (pod: Pod) => apiPath('v1', 'pods', { namespace: pod.metadata?.namespace, name: pod.metadata?.name });
 const nodePath = (name: string) => apiPath('v1', 'nodes', { name });
@@ -291,6 +293,7 @@ class NodeRunner {
       const input = this.#input(name, podCIDRFor(index!), nodeIPFor(index!));
       try {
         const created = await this.#client.create<Node>(NODES, registrationNode(input, this.#clock()));
+        await this.#recordRegistration(name, false);
         return this.#addNode(created, input, true);
       } catch (err) {
         if (!isStatus(err, 409, 'AlreadyExists')) throw err;
@@ -304,11 +307,24 @@ class NodeRunner {
       try {
         const update = reregisteredNode(live, input);
         if (update) live = await this.#client.update<Node>(nodePath(name), update);
+        const wasReady = live.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
         live = await this.#client.updateStatus<Node>(nodePath(name), { ...live, status: nodeStatus(input, this.#clock(), live.status) });
+        await this.#recordRegistration(name, wasReady);
         return this.#addNode(live, input, false);
       } catch (err) {
         if (!isStatus(err, 409) || attempt >= 5) throw err;
         live = await this.#client.get<Node>(nodePath(name));
+      }
+    }
+  }
+
+  /** The kubelet's Events for a registration; best effort, as a kubelet's are. */
+  async #recordRegistration(name: string, wasReady: boolean): Promise<void> {
+    for (const event of registrationEvents(name, wasReady, this.#clock())) {
+      try {
+        await this.#client.create(EVENTS, event);
+      } catch (err) {
+        if (!this.#stopped) this.#log(`node ${name}: event ${event.reason} not recorded: ${message(err)}`);
       }
     }
   }

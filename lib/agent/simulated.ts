@@ -295,6 +295,50 @@ export function nodeStatus(input: NodeInput, now: Date, previous?: NodeStatus): 
   };
 }
 
+/** An Event as a kubelet records it about its own Node (kube's kubelets use the node's name as its uid). */
+export interface KubeletEvent {
+  apiVersion: 'v1';
+  kind: 'Event';
+  metadata: { name: string; namespace: 'default' };
+  involvedObject: { kind: 'Node'; name: string; uid: string };
+  reason: string;
+  message: string;
+  type: 'Normal';
+  source: { component: 'kubelet'; host: string };
+  firstTimestamp: string;
+  lastTimestamp: string;
+  count: 1;
+  reportingComponent: 'kubelet';
+  reportingInstance: string;
+}
+
+/**
+ * What a kubelet records about its Node when it (re)registers: `Starting`, and `NodeReady` when
+ * the node was not Ready before (a new node, or one back after going NotReady).
+ */
+export function registrationEvents(node: string, wasReady: boolean, now: Date): KubeletEvent[] {
+  // Named as kube's recorder names events: the object's name and the time in hex nanoseconds.
+  let nanos = BigInt(now.getTime()) * 1_000_000n;
+  const event = (reason: string, message: string): KubeletEvent => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${node}.${(nanos++).toString(16)}`, namespace: 'default' },
+    involvedObject: { kind: 'Node', name: node, uid: node },
+    reason,
+    message,
+    type: 'Normal',
+    source: { component: 'kubelet', host: node },
+    firstTimestamp: timeString(now),
+    lastTimestamp: timeString(now),
+    count: 1,
+    reportingComponent: 'kubelet',
+    reportingInstance: node,
+  });
+  const events = [event('Starting', 'Starting kubelet.')];
+  if (!wasReady) events.push(event('NodeReady', `Node ${node} status is now: NodeReady`));
+  return events;
+}
+
 /** The Node an agent creates when it first registers. */
 export function registrationNode(input: NodeInput, now: Date): Node {
   return {

@@ -83,6 +83,12 @@ describe('kubectl', () => {
     assert.notEqual(list.code, 0);
   });
 
+  it('shows the kubelet\'s registration events in describe node', async () => {
+    const described = await c.k(['describe', 'node', 'node-0']);
+    assert.match(described, /Normal\s+Starting\s+\S+\s+kubelet\s+Starting kubelet\./);
+    assert.match(described, /Normal\s+NodeReady\s+\S+\s+kubelet\s+Node node-0 status is now: NodeReady/);
+  });
+
   it('has the bootstrap namespaces', async () => {
     const out = await c.k(['get', 'namespaces', '-o', 'name']);
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(out, new RegExp(`^namespace/${ns}$`, 'm'));

@@ -15,6 +15,7 @@ import {
   parseTaints,
   pickPodIP,
   podCIDRFor,
+  registrationEvents,
   registrationNode,
   renewedLease,
   reregisteredNode,
@@ -427,5 +428,24 @@ describe('the node and its lease', () => {
     const lease = nodeLease({ name: 'n0' }, T0);
     assert.equal(lease.metadata?.ownerReferences, undefined);
     assert.equal(renewedLease(lease, { name: 'n0', uid: 'u' }, T0).metadata?.ownerReferences?.[0].uid, 'u');
+  });
+});
+
+describe('registrationEvents', () => {
+  it('a new node: Starting and NodeReady, about the node by name as kubelets record them', () => {
+    const events = registrationEvents('n1', false, T0);
+    assert.deepEqual(events.map((e) => [e.reason, e.message]), [['Starting', 'Starting kubelet.'], ['NodeReady', 'Node n1 status is now: NodeReady']]);
+    for (const e of events) {
+      assert.deepEqual(e.involvedObject, { kind: 'Node', name: 'n1', uid: 'n1' });
+      assert.deepEqual(e.source, { component: 'kubelet', host: 'n1' });
+      assert.equal(e.metadata.namespace, 'default');
+      assert.equal(e.firstTimestamp, '2026-03-01T10:00:00Z');
+      assert.match(e.metadata.name, /^n1\.[0-9a-f]+$/);
+    }
+    assert.notEqual(events[0].metadata.name, events[1].metadata.name);
+  });
+
+  it('a node that was still Ready: Starting only', () => {
+    assert.deepEqual(registrationEvents('n1', true, T0).map((e) => e.reason), ['Starting']);
   });
 });
