@@ -111,7 +111,7 @@ export function createApi(opts: ApiOptions): Api {
     const review = reviewAt(p);
     if (review) {
       requireMethod(req, 'POST');
-      return json(201, answerReview(review, decodeObjectBody(req.headers['content-type'], req.body), actor));
+      return json(201, answerReview(review, decodeObjectBody(req.headers['content-type'], req.body), actor, opts.clock()));
     }
 
     const segs = p.split('/').filter(Boolean);

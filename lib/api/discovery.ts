@@ -9,23 +9,56 @@ export function aggregatedDiscoveryContentType(version: AggregatedDiscoveryVersi
   return `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
 }
 
+interface AcceptClause {
+  type: string;
+  params: Map<string, string>;
+  q: number;
+  /** Wildcard-free type and subtype count 2 each, then one per parameter: more specific first at equal q. */
+  specificity: number;
+}
+
+function acceptClauses(accept: string): AcceptClause[] {
+  const clauses: AcceptClause[] = [];
+  for (const range of accept.split(',')) {
+    const [rawType = '', ...rawParams] = range.split(';').map((p) => p.trim());
+    const type = rawType.toLowerCase();
+    if (!type) continue;
+    const params = new Map<string, string>();
+    let q = 1;
+    for (const p of rawParams) {
+      const eq = p.indexOf('=');
+      if (eq < 0) continue;
+      const key = p.slice(0, eq).trim().toLowerCase();
+      const value = p.slice(eq + 1).trim();
+      if (key === 'q') q = Number(value);
+      else params.set(key, value);
+    }
+    if (!(q > 0)) continue;
+    const [main = '', sub = ''] = type.split('/');
+    clauses.push({ type, params, q, specificity: (main !== '*' ? 2 : 0) + (sub !== '*' ? 2 : 0) + params.size });
+  }
+  // Stable: equal clauses keep the client's order.
+  return clauses.sort((a, b) => b.q - a.q || b.specificity - a.specificity);
+}
+
 /**
- * The discovery form an Accept header asks for, taking its media types in order: an aggregated
- * document in a version this server writes, or (for plain JSON, a wildcard, or nothing it can
- * serve) the legacy documents, as kube-apiserver falls back to them. kubectl 1.30+ lists v2 first;
- * 1.27–1.29 know only v2beta1; both end with `application/json`.
+ * The discovery form an Accept header asks for, as kube-apiserver negotiates it: the client's media
+ * types by preference (q, then specificity, then order), the first this server writes wins: an
+ * aggregated document in a version it writes, or the legacy documents for plain JSON or a wildcard.
+ * Anything else gets the legacy documents in JSON, as this server's other endpoints answer JSON
+ * whatever else a client lists. kubectl 1.30+ lists v2 first; 1.26–1.29 know only v2beta1; both
+ * end with `application/json`.
  */
 export function negotiateDiscovery(accept: string | undefined): AggregatedDiscoveryVersion | 'legacy' {
-  for (const range of (accept ?? '').split(',')) {
-    const [type = '', ...params] = range.split(';').map((p) => p.trim());
-    const param = new Map(params.map((p) => [p.slice(0, p.indexOf('=')).trim().toLowerCase(), p.slice(p.indexOf('=') + 1).trim()] as const));
-    const mediaType = type.toLowerCase();
-    if (param.get('as') === 'APIGroupDiscoveryList') {
-      const v = param.get('v');
-      if (mediaType === 'application/json' && param.get('g') === 'apidiscovery.k8s.io' && (v === 'v2' || v === 'v2beta1')) return v;
+  for (const c of acceptClauses(accept ?? '')) {
+    const as = c.params.get('as');
+    if (as === 'APIGroupDiscoveryList') {
+      const v = c.params.get('v');
+      if (c.type === 'application/json' && c.params.get('g') === 'apidiscovery.k8s.io' && (v === 'v2' || v === 'v2beta1')) return v;
       continue;
     }
-    if (mediaType === 'application/json' || mediaType === '*/*' || mediaType === 'application/*') return 'legacy';
+    if (as !== undefined) continue;
+    if (c.type === 'application/json' || c.type === '*/*' || c.type === 'application/*') return 'legacy';
   }
   return 'legacy';
 }

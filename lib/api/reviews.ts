@@ -34,36 +34,59 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The review `body` filled in for `actor`: the object a POST of it returns (201). */
-export function answerReview(review: ReviewResource, body: unknown, actor: Actor): Json {
+/** Whether an ObjectMeta from a request is empty as Go sees it (kubectl sends `creationTimestamp: null`). */
+function emptyMeta(meta: Json): boolean {
+  return Object.values(meta).every((v) => v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0));
+}
+
+/** `body.field`, with JSON null read as absent (as Go's decoder reads a null pointer). */
+function field(body: Json, name: string): unknown {
+  return body[name] === null ? undefined : body[name];
+}
+
+/**
+ * The answer to a review `body` from `actor`: the object a POST of it returns (201), shaped as
+ * kube-apiserver shapes it (see `pkg/registry/authorization` and `authentication`).
+ */
+export function answerReview(review: ReviewResource, body: unknown, actor: Actor, now: Date): Json {
   if (!isObject(body)) throw new BadRequestError(`the body of a ${review.kind} must be an object`);
   const apiVersion = `${review.group}/${review.version}`;
   if (body.kind !== undefined && body.kind !== review.kind) throw new BadRequestError(`expected a ${review.kind}, got kind "${String(body.kind)}"`);
   if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) throw new BadRequestError(`expected apiVersion "${apiVersion}", got "${String(body.apiVersion)}"`);
-  const metadata = isObject(body.metadata) ? body.metadata : {};
-  const spec = isObject(body.spec) ? body.spec : {};
-  const head = { kind: review.kind, apiVersion, metadata: { ...metadata, creationTimestamp: null } };
-  const invalid = (field: string, message: string) =>
-    new InvalidError({ group: review.group, resource: review.resource, kind: review.kind, name: typeof metadata.name === 'string' ? metadata.name : '' }, [{ reason: 'FieldValueInvalid', field, message }]);
+  const metadata = field(body, 'metadata');
+  const spec = field(body, 'spec');
+  if (metadata !== undefined && !isObject(metadata)) throw new BadRequestError(`metadata of a ${review.kind} must be an object`);
+  if (spec !== undefined && !isObject(spec)) throw new BadRequestError(`spec of a ${review.kind} must be an object`);
+  const invalid = (path: string, message: string) =>
+    new InvalidError({ group: review.group, resource: review.resource, kind: review.kind, name: '' }, [{ reason: 'FieldValueInvalid', field: path, message }]);
 
   switch (review.kind) {
     case 'SelfSubjectReview':
-      return { ...head, status: { userInfo: { username: actor.user, ...(actor.uid ? { uid: actor.uid } : {}), groups: actor.groups } } };
+      return {
+        kind: review.kind,
+        apiVersion,
+        metadata: { creationTimestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+        status: { userInfo: { username: actor.user, ...(actor.uid ? { uid: actor.uid } : {}), groups: actor.groups } },
+      };
     case 'SelfSubjectAccessReview': {
-      const resource = spec.resourceAttributes;
-      const nonResource = spec.nonResourceAttributes;
-      if ((resource === undefined) === (nonResource === undefined)) {
-        throw invalid('spec.resourceAttributes', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
-      }
-      if (resource !== undefined && !isObject(resource)) throw invalid('spec.resourceAttributes', 'must be an object');
-      if (nonResource !== undefined && !isObject(nonResource)) throw invalid('spec.nonResourceAttributes', 'must be an object');
-      return { ...head, spec, status: { allowed: true } };
+      if (metadata !== undefined && !emptyMeta(metadata)) throw invalid('metadata', 'must be empty');
+      const question = spec ?? {};
+      const resource = field(question, 'resourceAttributes');
+      const nonResource = field(question, 'nonResourceAttributes');
+      if (resource !== undefined && nonResource !== undefined) throw invalid('spec.nonResourceAttributes', 'cannot be specified in combination with resourceAttributes');
+      if (resource === undefined && nonResource === undefined) throw invalid('spec.resourceAttributes', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
+      if (!isObject(resource ?? nonResource)) throw invalid(resource !== undefined ? 'spec.resourceAttributes' : 'spec.nonResourceAttributes', 'must be an object');
+      return { kind: review.kind, apiVersion, metadata: { creationTimestamp: null }, spec: question, status: { allowed: true } };
     }
     default: {
-      if (spec.namespace !== undefined && typeof spec.namespace !== 'string') throw invalid('spec.namespace', 'must be a string');
+      const namespace = spec ? field(spec, 'namespace') : undefined;
+      if (namespace !== undefined && typeof namespace !== 'string') throw invalid('spec.namespace', 'must be a string');
+      if (!namespace) throw new BadRequestError('no namespace on request');
       return {
-        ...head,
-        spec,
+        kind: review.kind,
+        apiVersion,
+        metadata: { creationTimestamp: null },
+        spec: {},
         status: {
           resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
           nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],

@@ -27,12 +27,12 @@ const gunzipAsync = promisify(gunzip);
 const SYNC_ZLIB_BYTES = 16 * 1024;
 
 /**
- * Deflate settings for a payload of `bytes`: a window just big enough to hold all of it (so the
- * output is the same as with the default 32 KiB one) and less hash memory. zlib otherwise sets up
- * ~256 KiB of state per call, which for a few-KB object costs more than the compressing.
+ * Deflate settings for a payload of `bytes`: a window just big enough to hold all of it, so the
+ * output is byte for byte the default's while zlib sets up a fraction of its ~256 KiB of state
+ * (for a few-KB object the setup costs more than the compressing).
  */
 function smallDeflate(bytes: number): ZlibOptions {
-  return { windowBits: Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 262)))), memLevel: 5 };
+  return { windowBits: Math.min(15, Math.max(9, Math.ceil(Math.log2(bytes + 262)))) };
 }
 
 /**

@@ -59,17 +59,26 @@ describe('helm', () => {
   });
 
   it('upgrades with new values, rolling the pods for a new config', async () => {
+    const checksum = async () => parseYaml(await c.k(['get', 'deployment', 'web-hello', '-o', 'yaml'])).spec.template.metadata.annotations['checksum/config'];
+    const before = await checksum();
+    await helm(['upgrade', 'web', chart, '--set', 'greeting=hi', '--wait', '--timeout', '90s']);
+    assert.deepEqual(await state(), { replicas: 2, ready: 2, image: 'nginx:1.27', greeting: 'hi' });
+    // The config alone changed the template: a new ReplicaSet's pods took over.
+    assert.notEqual(await checksum(), before);
+    const rs = (await c.k(['get', 'rs', '-l', 'app.kubernetes.io/instance=web', '-o', 'jsonpath={range .items[*]}{.spec.replicas}{" "}{end}'])).trim().split(' ').map(Number).sort();
+    assert.deepEqual(rs, [0, 2]);
     await helm(['upgrade', 'web', chart, '--set', 'replicas=3', '--set', 'greeting=hi', '--set', 'image.tag=1.28', '--wait', '--timeout', '90s']);
     assert.deepEqual(await state(), { replicas: 3, ready: 3, image: 'nginx:1.28', greeting: 'hi' });
     const history = await helm(['history', 'web']);
     assert.match(history, /^1\s+.*superseded/m);
-    assert.match(history, /^2\s+.*deployed/m);
+    assert.match(history, /^2\s+.*superseded/m);
+    assert.match(history, /^3\s+.*deployed/m);
   });
 
   it('rolls back to the first revision', async () => {
     await helm(['rollback', 'web', '1', '--wait', '--timeout', '90s']);
     assert.deepEqual(await state(), { replicas: 2, ready: 2, image: 'nginx:1.27', greeting: 'hello' });
-    assert.match(await helm(['history', 'web']), /^3\s+.*deployed\s+hello-0\.1\.0\s+1\.27\s+Rollback to 1/m);
+    assert.match(await helm(['history', 'web']), /^4\s+.*deployed\s+hello-0\.1\.0\s+1\.27\s+Rollback to 1/m);
   });
 
   it('uninstalls, taking every object and the release records with it', async () => {

@@ -53,7 +53,7 @@ describe('kubectl', () => {
     assert.match(out, /^secrets\s+v1\s+true\s+Secret/m);
   });
 
-  it('serves discovery to kubectl 1.27–1.29 in the v2beta1 form they ask for (they cannot read v2)', async () => {
+  it('serves discovery to kubectl 1.26–1.29 in the v2beta1 form they ask for (they cannot read v2)', async () => {
     // The exact Accept header those kubectl versions send.
     const accept = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
     for (const path of ['/api', '/apis']) {
@@ -81,6 +81,7 @@ describe('kubectl', () => {
     // Nothing is stored: a review is not a resource to list.
     const list = await c.kubectl(['get', 'selfsubjectaccessreviews']);
     assert.notEqual(list.code, 0);
+    assert.match(list.stderr, /MethodNotAllowed|does not allow this method/);
   });
 
   it('shows the kubelet\'s registration events in describe node', async () => {

@@ -45,19 +45,27 @@ describe('discovery', () => {
     assert.equal(apiResourceList('apps', 'v2'), undefined);
   });
 
-  it('answers each kubectl generation in the discovery form it asks for first', () => {
+  it('answers each client in the discovery form it prefers, as kube negotiates it', () => {
     const v2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
     const v2beta1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
     // kubectl 1.30+
     assert.equal(negotiateDiscovery(`${v2},${v2beta1},application/json`), 'v2');
-    // kubectl 1.27–1.29: v2 would be unreadable to them
+    // kubectl 1.26–1.29: v2 would be unreadable to them
     assert.equal(negotiateDiscovery(`${v2beta1},application/json`), 'v2beta1');
     assert.equal(negotiateDiscovery(`${v2beta1}, ${v2}`), 'v2beta1');
     // protobuf first (not served here): the next acceptable form
     assert.equal(negotiateDiscovery(`application/vnd.kubernetes.protobuf;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,${v2}`), 'v2');
     // an aggregated version this server does not write, then plain JSON
     assert.equal(negotiateDiscovery('application/json;g=apidiscovery.k8s.io;v=v3;as=APIGroupDiscoveryList,application/json'), 'legacy');
-    for (const accept of [undefined, '', 'application/json', '*/*', 'application/json, */*', 'text/html']) assert.equal(negotiateDiscovery(accept), 'legacy', String(accept));
+    // q-values and specificity before order; q=0 refuses
+    assert.equal(negotiateDiscovery(`application/json;q=0.5, ${v2}`), 'v2');
+    assert.equal(negotiateDiscovery(`${v2};q=0, application/json`), 'legacy');
+    assert.equal(negotiateDiscovery(`*/*, ${v2}`), 'v2');
+    assert.equal(negotiateDiscovery(`${v2};q=0.2, ${v2beta1};q=0.9`), 'v2beta1');
+    // plain JSON, wildcards, and (answered in JSON, like every endpoint here) anything else
+    for (const accept of [undefined, '', 'application/json', '*/*', 'application/json, */*', 'application/*', 'text/html', 'application/vnd.kubernetes.protobuf', `${v2};q=0`]) {
+      assert.equal(negotiateDiscovery(accept), 'legacy', String(accept));
+    }
     assert.equal(aggregatedDiscovery(false, 'v2beta1').apiVersion, 'apidiscovery.k8s.io/v2beta1');
     assert.equal(aggregatedDiscovery(true).apiVersion, 'apidiscovery.k8s.io/v2');
   });

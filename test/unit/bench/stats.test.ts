@@ -18,10 +18,11 @@ describe('rateForLatency', () => {
     near(rateForLatency(arrivals, 5000, 0.99), 990 / 8.96, 0.5);
   });
 
-  it('asks no more than the arrival rate when arrivals are slower than the bound', () => {
-    // One per second, each allowed 5 s: anything at least 0.2 per second keeps up.
+  it('lets a backlog grow only as far as the bound allows when arrivals are steady', () => {
+    // One per second for 60 s, each allowed 5 s: served at r < 1/s the 60th is done 60/r s after
+    // the first arrival, 59 s after which it came, so r ≥ 60/64.
     const arrivals = Array.from({ length: 60 }, (_, i) => i * 1000);
-    assert.ok(rateForLatency(arrivals, 5000, 1) <= 1);
+    near(rateForLatency(arrivals, 5000, 1), 60 / 64, 0.01);
     assert.equal(rateForLatency([], 5000, 0.99), 0);
   });
 });

@@ -57,7 +57,7 @@ describe('local HTTP response sink', () => {
     assert.equal(await text(res), '{"kind":"Status","message":"ünïcode"}');
   });
 
-  it('sends a stream’s head before any chunk exists, then the chunks', async () => {
+  it('sends a stream’s head before any chunk exists, then the chunks', { timeout: 5000 }, async () => {
     // The response arrives while the stream is still waiting for its first event.
     const res = await get('/watch');
     assert.equal(res.statusCode, 200);
