@@ -20,6 +20,7 @@ import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroup
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
 import { answerReview, reviewAt } from './reviews.ts';
+import { validateKind } from './schema/index.ts';
 import { NODE_LEASE_NAMESPACE, renewalOf, withHeartbeat, type HeartbeatPath } from './heartbeats.ts';
 import { applyPatch } from './patch/index.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
@@ -111,7 +112,10 @@ export function createApi(opts: ApiOptions): Api {
     const review = reviewAt(p);
     if (review) {
       requireMethod(req, 'POST');
-      return json(201, answerReview(review, decodeObjectBody(req.headers['content-type'], req.body), actor, opts.clock()));
+      const { fieldValidation } = writeOptions(req, ctx);
+      const { object, warnings } = validateKind(review, decodeObjectBody(req.headers['content-type'], req.body), { fieldValidation, rawJson: rawJsonOf(req), namespaced: false }, review.resource);
+      const answer = answerReview(review, object, actor, opts.clock());
+      return json(201, answer, warnings.length ? { warning: warnings.map(warningHeader).join(', ') } : {});
     }
 
     const segs = p.split('/').filter(Boolean);

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type GroupVersion, type ResourceType, type SubresourceInfo, groupVersions } from '#lib/core/resources.ts';
+import { REVIEW_RESOURCES } from './reviews.ts';
 import { KINDS } from './schema/kinds.ts';
 import { emptyAllowed, jsonOverrides, registry } from './schema/kit.ts';
 
@@ -356,6 +357,34 @@ function buildDocument(gv: GroupVersion): Json {
   };
 }
 
+/** The document of a review group version: one create-only path per review (`lib/api/reviews.ts`). */
+function buildReviewDocument(group: string, version: string): Json {
+  const paths: Record<string, Json> = {};
+  const roots = new Set<string>();
+  for (const r of REVIEW_RESOURCES.filter((x) => x.group === group && x.version === version)) {
+    const gvk: GVK = { group, version, kind: r.kind };
+    const id = idOf(gvk);
+    roots.add(id);
+    paths[`/apis/${group}/${version}/${r.resource}`] = {
+      parameters: [P.pretty],
+      post: operation({
+        action: 'post', operationId: `create${groupWord(group)}${pascal(version)}${r.kind}`, description: `create a ${r.kind}`, gvk, tag: `${group.replace(/\.k8s\.io$/, '')}_${version}`,
+        parameters: WRITE_PARAMS, requestBody: body(id), responses: responses({ 200: 'OK', 201: 'Created', 202: 'Accepted' }, ref(id)),
+      }),
+    };
+  }
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'unversioned' },
+    paths,
+    components: {
+      schemas: closure([...roots]),
+      securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+    },
+    security: [{ BearerToken: [] }],
+  };
+}
+
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === 'object' && !Object.isFrozen(v)) {
     Object.freeze(v);
@@ -377,10 +406,15 @@ let documents: Map<string, Serialized> | undefined;
 function allDocuments(): Map<string, Serialized> {
   if (documents) return documents;
   documents = new Map();
-  for (const gv of groupVersions()) {
-    const document = deepFreeze(buildDocument(gv));
+  const add = (key: string, built: Json) => {
+    const document = deepFreeze(built);
     const json = JSON.stringify(document);
-    documents.set(keyOf(gv), { document, body: json, hash: createHash('sha512').update(json).digest('hex').toUpperCase() });
+    documents!.set(key, { document, body: json, hash: createHash('sha512').update(json).digest('hex').toUpperCase() });
+  };
+  for (const gv of groupVersions()) add(keyOf(gv), buildDocument(gv));
+  for (const gv of new Set(REVIEW_RESOURCES.map((r) => `${r.group}/${r.version}`))) {
+    const [group, version] = gv.split('/');
+    add(keyOf({ group, version }), buildReviewDocument(group, version));
   }
   return documents;
 }

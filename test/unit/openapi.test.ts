@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { openApiV3Document, openApiV3Index, openApiV3Serialized } from '#lib/api/openapi.ts';
+import { openApiComponents, openApiV3Document, openApiV3Index, openApiV3Serialized } from '#lib/api/openapi.ts';
 import { groupVersions, RESOURCE_TYPES, type ResourceType } from '#lib/core/resources.ts';
 
 type Json = Record<string, unknown>;
@@ -11,7 +11,7 @@ interface Doc {
   components: { schemas: Record<string, Json> };
 }
 
-const KEYS = ['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1'];
+const KEYS = ['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/authentication.k8s.io/v1', 'apis/authorization.k8s.io/v1'];
 const doc = (key: string) => openApiV3Document(key) as Doc;
 const keyOf = (t: Pick<ResourceType, 'group' | 'version'>) => (t.group ? `apis/${t.group}/${t.version}` : `api/${t.version}`);
 
@@ -72,13 +72,25 @@ function explain(t: ResourceType, fieldPath: string[]): { schema: Json; descript
 describe('GET /openapi/v3', () => {
   it('lists one document per served group version, with a content hash', () => {
     const index = openApiV3Index();
-    assert.deepEqual(Object.keys(index.paths), groupVersions().map(keyOf));
+    // The served kinds' group versions, then the self reviews'.
+    assert.deepEqual(Object.keys(index.paths).slice(0, groupVersions().length), groupVersions().map(keyOf));
     assert.deepEqual(Object.keys(index.paths), KEYS);
     for (const [key, { serverRelativeURL }] of Object.entries(index.paths)) {
       const hash = createHash('sha512').update(openApiV3Serialized(key)!.body).digest('hex').toUpperCase();
       assert.equal(serverRelativeURL, `/openapi/v3/${key}?hash=${hash}`);
     }
     assert.deepEqual(openApiV3Index(), index, 'stable');
+  });
+
+  it('describes each self review as a create-only path whose POST takes fieldValidation (kubectl validates through it)', () => {
+    const d = doc('apis/authorization.k8s.io/v1') as unknown as { paths: Record<string, { post?: { parameters?: { name: string }[]; 'x-kubernetes-group-version-kind': unknown }; get?: unknown }> };
+    const ssar = d.paths['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'];
+    assert.deepEqual(ssar.post!['x-kubernetes-group-version-kind'], { group: 'authorization.k8s.io', kind: 'SelfSubjectAccessReview', version: 'v1' });
+    assert.ok(ssar.post!.parameters!.some((p) => p.name === 'fieldValidation'));
+    assert.equal(ssar.get, undefined);
+    assert.ok(openApiComponents()['io.k8s.api.authorization.v1.ResourceAttributes']);
+    const whoami = (doc('apis/authentication.k8s.io/v1') as unknown as { paths: Record<string, unknown> }).paths;
+    assert.deepEqual(Object.keys(whoami), ['/apis/authentication.k8s.io/v1/selfsubjectreviews']);
   });
 
   it('serves documents by key, URL path or serverRelativeURL; nothing else', () => {
@@ -107,7 +119,8 @@ describe('OpenAPI v3 documents', () => {
           assert.match(node.$ref, /^#\/components\/schemas\//, path);
           assert.ok(d.components.schemas[node.$ref.slice('#/components/schemas/'.length)], `${path}: ${node.$ref} does not resolve`);
         }
-        assert.ok(refs > 50);
+        // The served kinds' documents are large; the self reviews' hold a few small types.
+        assert.ok(refs > (key.endsWith('authentication.k8s.io/v1') || key.endsWith('authorization.k8s.io/v1') ? 3 : 50), `${refs} refs`);
       });
 
       it('names components as Kubernetes does and describes every field', () => {

@@ -15,6 +15,7 @@ import {
 import { component, opt, reqList, typeMeta } from './kit.ts';
 import { DeleteOptions, ListMeta, Status } from './meta.ts';
 import { Eviction } from './policy.ts';
+import { SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview } from './reviews.ts';
 import type { FieldError } from './validation/errors.ts';
 import * as rules from './validation/kinds.ts';
 
@@ -72,6 +73,10 @@ const SUBRESOURCE_BODIES: KindSpec[] = [
   { group: '', version: 'v1', kind: 'Binding', id: `${CORE}.Binding`, schema: core.Binding, validate: rules.validateBinding },
   { group: 'meta.k8s.io', version: 'v1', kind: 'DeleteOptions', id: 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions', schema: DeleteOptions, validate: rules.validateDeleteOptions, anyApiVersion: true },
   { group: '', version: 'v1', kind: 'Status', id: 'io.k8s.apimachinery.pkg.apis.meta.v1.Status', schema: Status },
+  // The self reviews: POSTed, answered, never stored (lib/api/reviews.ts).
+  { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', id: 'io.k8s.api.authorization.v1.SelfSubjectAccessReview', schema: SelfSubjectAccessReview },
+  { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', id: 'io.k8s.api.authorization.v1.SelfSubjectRulesReview', schema: SelfSubjectRulesReview },
+  { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', id: 'io.k8s.api.authentication.v1.SelfSubjectReview', schema: SelfSubjectReview },
 ];
 
 const key = (g: GroupVersionKind) => `${apiVersionOf(g)}/${g.kind}`;

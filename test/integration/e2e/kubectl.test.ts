@@ -78,6 +78,13 @@ describe('kubectl', () => {
     const who = await c.k(['auth', 'whoami']);
     assert.match(who, /^Username\s+skiff-admin$/m);
     assert.match(who, /^Groups\s+\[system:masters system:authenticated\]$/m);
+    // Bodies are decoded with the review's schema: unknown fields follow fieldValidation.
+    const strict = await raw(c, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews?fieldValidation=Strict', { body: JSON.stringify({ spec: { bogus: 1, resourceAttributes: { verb: 'get' } } }) });
+    assert.equal(strict.status, 422);
+    assert.match(String(strict.json().message), /unknown field "spec\.bogus"/);
+    const explained = await c.k(['explain', 'selfsubjectaccessreviews.spec.resourceAttributes']);
+    assert.match(explained, /^KIND:\s+SelfSubjectAccessReview/m);
+    assert.match(explained, /^\s+verb\s+<string>/m);
     // Nothing is stored: a review is not a resource to list.
     const list = await c.kubectl(['get', 'selfsubjectaccessreviews']);
     assert.notEqual(list.code, 0);
