@@ -341,10 +341,8 @@ function subresourcePath(t: ResourceType, sub: SubresourceInfo, c: SubContext): 
 /** The index key of a group version: `api/v1`, `apis/apps/v1`. */
 const keyOf = (gv: Pick<GroupVersion, 'group' | 'version'>) => (gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`);
 
-function buildDocument(gv: GroupVersion): Json {
-  const paths: Record<string, Json> = {};
-  const roots = new Set<string>([`${META}.DeleteOptions`, `${META}.Status`, `${META}.Patch`]);
-  for (const t of gv.resources) resourcePaths(t, paths, roots);
+/** A group version's document: its paths and the components they reach from `roots`. */
+function documentOf(paths: Record<string, Json>, roots: Set<string>): Json {
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'unversioned' },
@@ -355,6 +353,13 @@ function buildDocument(gv: GroupVersion): Json {
     },
     security: [{ BearerToken: [] }],
   };
+}
+
+function buildDocument(gv: GroupVersion): Json {
+  const paths: Record<string, Json> = {};
+  const roots = new Set<string>([`${META}.DeleteOptions`, `${META}.Status`, `${META}.Patch`]);
+  for (const t of gv.resources) resourcePaths(t, paths, roots);
+  return documentOf(paths, roots);
 }
 
 /** The document of a review group version: one create-only path per review (`lib/api/reviews.ts`). */
@@ -373,16 +378,7 @@ function buildReviewDocument(group: string, version: string): Json {
       }),
     };
   }
-  return {
-    openapi: '3.0.0',
-    info: { title: 'Kubernetes', version: 'unversioned' },
-    paths,
-    components: {
-      schemas: closure([...roots]),
-      securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
-    },
-    security: [{ BearerToken: [] }],
-  };
+  return documentOf(paths, roots);
 }
 
 function deepFreeze<T>(v: T): T {
