@@ -32,31 +32,21 @@ export function reviewAt(path: string): ReviewResource | undefined {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Whether an ObjectMeta from a request is empty as Go sees it (kubectl sends `creationTimestamp: null`). */
 function emptyMeta(meta: Json): boolean {
   return Object.values(meta).every((v) => v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0));
 }
 
-/** `body.field`, with JSON null read as absent (as Go's decoder reads a null pointer). */
-function field(body: Json, name: string): unknown {
-  return body[name] === null ? undefined : body[name];
-}
-
 /**
  * The answer to a review `body` from `actor`: the object a POST of it returns (201), shaped as
- * kube-apiserver shapes it (see `pkg/registry/authorization` and `authentication`).
+ * kube-apiserver shapes it (see `pkg/registry/authorization` and `authentication`). `body` is
+ * decoded with the review's schema first (`validateKind`: shapes, kind, apiVersion, nulls); this
+ * adds kube's own checks of each review.
  */
-export function answerReview(review: ReviewResource, body: unknown, actor: Actor, now: Date): Json {
-  if (!isObject(body)) throw new BadRequestError(`the body of a ${review.kind} must be an object`);
+export function answerReview(review: ReviewResource, body: Json, actor: Actor, now: Date): Json {
   const apiVersion = `${review.group}/${review.version}`;
-  if (body.kind !== undefined && body.kind !== review.kind) throw new BadRequestError(`expected a ${review.kind}, got kind "${String(body.kind)}"`);
-  if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) throw new BadRequestError(`expected apiVersion "${apiVersion}", got "${String(body.apiVersion)}"`);
-  const metadata = field(body, 'metadata');
-  const spec = field(body, 'spec');
-  if (metadata !== undefined && !isObject(metadata)) throw new BadRequestError(`metadata of a ${review.kind} must be an object`);
-  if (spec !== undefined && !isObject(spec)) throw new BadRequestError(`spec of a ${review.kind} must be an object`);
+  const metadata = body.metadata as Json | undefined;
+  const spec = body.spec as Json | undefined;
   const invalid = (path: string, message: string) =>
     new InvalidError({ group: review.group, resource: review.resource, kind: review.kind, name: '' }, [{ reason: 'FieldValueInvalid', field: path, message }]);
 
@@ -71,17 +61,12 @@ export function answerReview(review: ReviewResource, body: unknown, actor: Actor
     case 'SelfSubjectAccessReview': {
       if (metadata !== undefined && !emptyMeta(metadata)) throw invalid('metadata', 'must be empty');
       const question = spec ?? {};
-      const resource = field(question, 'resourceAttributes');
-      const nonResource = field(question, 'nonResourceAttributes');
-      if (resource !== undefined && nonResource !== undefined) throw invalid('spec.nonResourceAttributes', 'cannot be specified in combination with resourceAttributes');
-      if (resource === undefined && nonResource === undefined) throw invalid('spec.resourceAttributes', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
-      if (!isObject(resource ?? nonResource)) throw invalid(resource !== undefined ? 'spec.resourceAttributes' : 'spec.nonResourceAttributes', 'must be an object');
+      if (question.resourceAttributes !== undefined && question.nonResourceAttributes !== undefined) throw invalid('spec.nonResourceAttributes', 'cannot be specified in combination with resourceAttributes');
+      if (question.resourceAttributes === undefined && question.nonResourceAttributes === undefined) throw invalid('spec.resourceAttributes', 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
       return { kind: review.kind, apiVersion, metadata: { creationTimestamp: null }, spec: question, status: { allowed: true } };
     }
     default: {
-      const namespace = spec ? field(spec, 'namespace') : undefined;
-      if (namespace !== undefined && typeof namespace !== 'string') throw invalid('spec.namespace', 'must be a string');
-      if (!namespace) throw new BadRequestError('no namespace on request');
+      if (!spec?.namespace) throw new BadRequestError('no namespace on request');
       return {
         kind: review.kind,
         apiVersion,

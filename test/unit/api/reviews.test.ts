@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../../lib/core/errors.ts';
-import { answerReview, REVIEW_RESOURCES, reviewAt } from '../../../lib/api/reviews.ts';
+import { answerReview, REVIEW_RESOURCES, reviewAt, type ReviewResource } from '../../../lib/api/reviews.ts';
+import { validateKind } from '../../../lib/api/schema/index.ts';
 
 const actor = { user: 'alice', groups: ['devs', 'system:authenticated'], uid: 'u-1' };
 const NOW = new Date('2026-03-01T10:00:00.123Z');
@@ -14,6 +15,11 @@ const at = (path: string) => {
 const ACCESS = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
 const RULES = '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews';
 const WHOAMI = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
+
+/** As the API answers a POSTed body: decoded with the review's schema, then answered. */
+function answer(review: ReviewResource, body: unknown) {
+  return answerReview(review, validateKind(review, body, { namespaced: false }, review.resource).object, actor, NOW);
+}
 
 function refused(fn: () => unknown, code: number, message: RegExp): void {
   assert.throws(fn, (e: unknown) => e instanceof ApiError && e.code === code && message.test(e.message));
@@ -30,38 +36,38 @@ describe('review APIs', () => {
   });
 
   it('tell the caller who it is, stamped now, whatever metadata was sent', () => {
-    const r = answerReview(at(WHOAMI), { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { name: 'x' } }, actor, NOW);
+    const r = answer(at(WHOAMI), { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { name: 'x' } });
     assert.deepEqual(r.metadata, { creationTimestamp: '2026-03-01T10:00:00Z' });
     assert.deepEqual(r.status, { userInfo: { username: 'alice', uid: 'u-1', groups: ['devs', 'system:authenticated'] } });
   });
 
   it('allow any resource or non-resource access and echo the question', () => {
     const spec = { resourceAttributes: { namespace: 'default', verb: 'create', resource: 'pods' } };
-    const r = answerReview(at(ACCESS), { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { creationTimestamp: null }, spec }, actor, NOW);
+    const r = answer(at(ACCESS), { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { creationTimestamp: null }, spec });
     assert.deepEqual(r.spec, spec);
     assert.deepEqual(r.status, { allowed: true });
     // A null pointer is an absent one.
     const nonResource = { resourceAttributes: null, nonResourceAttributes: { path: '/healthz', verb: 'get' } };
-    assert.deepEqual(answerReview(at(ACCESS), { spec: nonResource }, actor, NOW).status, { allowed: true });
+    assert.deepEqual(answer(at(ACCESS), { spec: nonResource }).status, { allowed: true });
   });
 
   it('refuse an access review that asks neither or both questions, or names itself (422, with kube\'s field paths)', () => {
     const review = at(ACCESS);
-    refused(() => answerReview(review, { spec: {} }, actor, NOW), 422, /spec\.resourceAttributes: exactly one of nonResourceAttributes or resourceAttributes must be specified/);
+    refused(() => answer(review, { spec: {} }), 422, /spec\.resourceAttributes: exactly one of nonResourceAttributes or resourceAttributes must be specified/);
     refused(
-      () => answerReview(review, { spec: { resourceAttributes: { verb: 'get' }, nonResourceAttributes: { path: '/', verb: 'get' } } }, actor, NOW),
+      () => answer(review, { spec: { resourceAttributes: { verb: 'get' }, nonResourceAttributes: { path: '/', verb: 'get' } } }),
       422,
       /spec\.nonResourceAttributes: cannot be specified in combination with resourceAttributes/,
     );
-    refused(() => answerReview(review, { metadata: { name: 'mine' }, spec: { resourceAttributes: { verb: 'get' } } }, actor, NOW), 422, /metadata: must be empty/);
-    refused(() => answerReview(review, { kind: 'Pod', spec: {} }, actor, NOW), 400, /expected a SelfSubjectAccessReview/);
-    refused(() => answerReview(review, [], actor, NOW), 400, /must be an object/);
+    refused(() => answer(review, { metadata: { name: 'mine' }, spec: { resourceAttributes: { verb: 'get' } } }), 422, /metadata: must be empty/);
+    refused(() => answer(review, { kind: 'Pod', spec: {} }), 400, /cannot be handled as a SelfSubjectAccessReview/);
+    refused(() => answer(review, []), 400, /must be of type SelfSubjectAccessReview/);
   });
 
   it('list every rule as allowed in a namespace, and need the namespace (400 as kube)', () => {
-    const r = answerReview(at(RULES), { spec: { namespace: 'default' } }, actor, NOW);
+    const r = answer(at(RULES), { spec: { namespace: 'default' } });
     assert.deepEqual(r.status, { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false });
-    refused(() => answerReview(at(RULES), { spec: {} }, actor, NOW), 400, /^no namespace on request$/);
-    refused(() => answerReview(at(RULES), {}, actor, NOW), 400, /^no namespace on request$/);
+    refused(() => answer(at(RULES), { spec: {} }), 400, /^no namespace on request$/);
+    refused(() => answer(at(RULES), {}), 400, /^no namespace on request$/);
   });
 });
