@@ -13,7 +13,7 @@ import { CREATED_DESCRIPTION, col, nameColumn, timeOf } from './columns/common.t
 import { eventPrinter } from './columns/event.ts';
 import { nodePrinter } from './columns/node.ts';
 import { podPrinter } from './columns/pod.ts';
-import { endpointsPrinter, servicePrinter } from './columns/service.ts';
+import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './columns/service.ts';
 import { configMapPrinter, leasePrinter, namespacePrinter, secretPrinter, serviceAccountPrinter } from './columns/simple.ts';
 import { deploymentPrinter, replicaSetPrinter } from './columns/workloads.ts';
 
@@ -42,6 +42,7 @@ const PRINTERS = new Map<string, Printer>([
   ['apps/Deployment', deploymentPrinter],
   ['apps/ReplicaSet', replicaSetPrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
+  ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
 ]);
 
 /** Go's time.Format(time.RFC3339) in UTC: whole seconds; the zero time for a missing timestamp. */

@@ -50,7 +50,7 @@ export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): b
 }
 
 /** The pod's IPs: status.podIPs, or status.podIP alone when only that was written. */
-function podIPs(pod: Pod): string[] {
+export function podIPs(pod: Pod): string[] {
   const ips = (pod.status?.podIPs ?? []).map((p) => p.ip ?? '').filter(Boolean);
   if (ips.length) return ips;
   return pod.status?.podIP ? [pod.status.podIP] : [];
@@ -227,19 +227,21 @@ function canonical(subsets: readonly Subset[] | undefined): Subset[] {
 const ms = (t: string | undefined) => (t ? Date.parse(t) : Number.NaN);
 
 /**
- * The last-change trigger time, after kube's TriggerTimeTracker without its memory: a new
- * Endpoints takes the Service's creation time; an update takes the earliest pod Ready transition
- * (or Service creation) later than the Endpoints' last write, and none (the annotation goes)
- * when the change has no such time, e.g. a pod that went away.
+ * The last-change trigger time, after kube's TriggerTimeTracker without its memory: a first write
+ * takes the Service's creation time; a later one takes the earliest pod Ready transition (or
+ * Service creation) later than the last write of `current` (the Endpoints, or the Service's
+ * EndpointSlices), and none (the annotation goes) when the change has no such time, e.g. a pod
+ * that went away.
  */
-function triggerTime(svc: Service, pods: Pod[], current: Endpoints | undefined): string | undefined {
+export function triggerTime(svc: Service, pods: Pod[], current: readonly { metadata?: Endpoints['metadata'] }[]): string | undefined {
   const created = ms(svc.metadata?.creationTimestamp);
-  if (!current) return Number.isFinite(created) ? timeString(new Date(created)) : undefined;
-  const m = current.metadata ?? {};
+  if (!current.length) return Number.isFinite(created) ? timeString(new Date(created)) : undefined;
   const since = Math.max(
-    ms(m.annotations?.[LAST_CHANGE_TRIGGER_TIME]) || 0,
-    ms(m.creationTimestamp) || 0,
-    ...(m.managedFields ?? []).map((f) => ms(f.time) || 0),
+    ...current.flatMap(({ metadata: m = {} }) => [
+      ms(m.annotations?.[LAST_CHANGE_TRIGGER_TIME]) || 0,
+      ms(m.creationTimestamp) || 0,
+      ...(m.managedFields ?? []).map((f) => ms(f.time) || 0),
+    ]),
   );
   let min = Number.POSITIVE_INFINITY;
   const consider = (t: number) => {
@@ -274,7 +276,7 @@ export function desiredSubsets(svc: Service, pods: Pod[]): Subset[] {
   return repackSubsets(subsets);
 }
 
-function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+export function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
@@ -315,7 +317,7 @@ export function reconcileEndpoints(input: EndpointsInput): ReconcileResult {
   }
 
   const annotations: Record<string, string> = { ...currentAnnotations };
-  const trigger = triggerTime(svc, pods, current);
+  const trigger = triggerTime(svc, pods, current ? [current] : []);
   if (trigger) annotations[LAST_CHANGE_TRIGGER_TIME] = trigger;
   else delete annotations[LAST_CHANGE_TRIGGER_TIME];
   if (truncated) annotations[OVER_CAPACITY] = 'truncated';

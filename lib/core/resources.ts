@@ -119,6 +119,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     subresources: [status('ReplicaSet', 'apps', 'v1'), scale],
   }),
   type({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', resource: 'leases', singular: 'lease', namespaced: true }),
+  type({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', resource: 'endpointslices', singular: 'endpointslice', namespaced: true }),
 ];
 
 /** The key a type is stored under: `pods`, `deployments.apps`, `leases.coordination.k8s.io`. */

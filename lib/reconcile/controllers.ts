@@ -5,7 +5,7 @@
  * consumer.
  */
 import type { Registry } from '../api/registry.ts';
-import type { Deployment, Endpoints, Namespace, Node, Pod, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
+import type { Deployment, EndpointSlice, Endpoints, Namespace, Node, Pod, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
 import { NODE_LEASE_NAMESPACE } from '../api/heartbeats.ts';
 import { reconcileNodeLifecycle, type NodeLifecycleConfig } from '../controllers/nodelifecycle.ts';
 import type { HeartbeatStore } from '../store/heartbeats.ts';
@@ -13,11 +13,13 @@ import type { Clock, KubeObject, OwnerReference } from '../core/object.ts';
 import { findByKind, findByResource, RESOURCE_TYPES, type ResourceType } from '../core/resources.ts';
 import { reconcileDeployment } from '../controllers/deployment.ts';
 import { reconcileEndpoints } from '../controllers/endpoints.ts';
+import { reconcileEndpointSlices } from '../controllers/endpointslice.ts';
 import { collectGarbage, FOREGROUND_FINALIZER, ORPHAN_FINALIZER, type OwnerState } from '../controllers/gc.ts';
 import { reconcileNamespace } from '../controllers/namespace.ts';
 import { reconcileServiceAccounts } from '../controllers/serviceaccount.ts';
 import { reconcileReplicaSet } from '../controllers/replicaset.ts';
 import type { ReconcileResult } from '../controllers/types.ts';
+import { SERVICE_NAME_LABEL } from '../api/schema/index.ts';
 import { typeKeyOf } from '../store/keys.ts';
 import type { ObjectStore } from '../store/types.ts';
 import type { ReconcileOutcome, Requeue } from './consumer.ts';
@@ -107,18 +109,35 @@ export const ENDPOINTS = findByResource('', 'v1', 'endpoints')!;
 export const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
 export const SERVICEACCOUNTS = findByResource('', 'v1', 'serviceaccounts')!;
 
+export const ENDPOINTSLICES = findByResource('discovery.k8s.io', 'v1', 'endpointslices')!;
+export const NODES = findByResource('', 'v1', 'nodes')!;
+
+/**
+ * Both views of a Service's backends, from one read of the Service and its pods: kube's Endpoints
+ * controller and its EndpointSlice controller (each pure, each writing as itself). They are woken
+ * by the same events, so one queue and one consumer serve both.
+ */
 export function endpointsReconciler(deps: ControllerDeps): KeyReconciler {
-  const writer = writerFor(deps, 'endpoint-controller');
+  const endpointsWriter = writerFor(deps, 'endpoint-controller');
+  const slicesWriter = writerFor(deps, 'endpointslice-controller');
   const store = deps.registry.store;
   const warmPods = new WarmList(store, PODS);
+  const warmSlices = new WarmList(store, ENDPOINTSLICES);
+  const warmNodes = new WarmList(store, NODES);
   return async (key) => {
     const observed: Record<string, number> = {};
     const service = (await store.get(SERVICES, key.namespace, key.name)) as Service | undefined;
     const endpoints = (await store.get(ENDPOINTS, key.namespace, key.name)) as Endpoints | undefined;
-    if (!service && !endpoints) return {};
+    const slices = (await listInto<EndpointSlice>(store, ENDPOINTSLICES, key.namespace, observed, warmSlices))
+      .filter((s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === key.name);
+    if (!service && !endpoints && !slices.length) return {};
     const pods = service ? await listInto<Pod>(store, PODS, key.namespace, observed, warmPods) : [];
-    const result = reconcileEndpoints({ service, pods, endpoints, now: deps.clock() });
-    await writer.apply(result.actions);
+    const nodes = service ? ((await warmNodes.list()).items as Node[]) : [];
+    const now = deps.clock();
+    const result = reconcileEndpoints({ service, pods, endpoints, now });
+    const sliced = reconcileEndpointSlices({ service, pods, slices, nodes, now });
+    await endpointsWriter.apply(result.actions);
+    await slicesWriter.apply(sliced.actions);
     return outcome(result, observed);
   };
 }
@@ -211,7 +230,6 @@ export function garbageCollector(deps: ControllerDeps): KeyReconciler {
   };
 }
 
-const NODES = findByResource('', 'v1', 'nodes')!;
 const LEASES = findByResource('coordination.k8s.io', 'v1', 'leases')!;
 
 /**

@@ -52,13 +52,16 @@ export function lookupsFor(e: LogEntry): Lookup[] {
 }
 
 const SCHEDULER_NAME = 'default-scheduler';
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+/** The EndpointSlice controller's user (`controllerActor('endpointslice-controller')`). */
+export const SLICE_CONTROLLER_USER = 'system:serviceaccount:kube-system:endpointslice-controller';
 const GC_FINALIZERS = new Set(['foregroundDeletion', 'orphan']);
 /**
  * Kinds whose Background deletion does not wake the garbage collector: they own nothing in
  * practice, and they are the most deleted (every pod replaced, every event expired). Foreground
  * and Orphan deletion of them still do.
  */
-const RARELY_OWNERS = new Set(['pods', 'events', 'endpoints', 'leases.coordination.k8s.io']);
+const RARELY_OWNERS = new Set(['pods', 'events', 'endpoints', 'endpointslices.discovery.k8s.io', 'leases.coordination.k8s.io']);
 
 function ownerKey(ref: OwnerReference, namespace: string): ReconcileKey {
   const slash = ref.apiVersion.indexOf('/');
@@ -134,6 +137,14 @@ export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
     case 'services':
       add(QUEUES.endpoints, self);
       break;
+    case 'endpointslices.discovery.k8s.io': {
+      // A slice someone else changed or deleted wakes its Service, so the controller restores what
+      // it manages; its own writes need no second look.
+      if (e.actor.user === SLICE_CONTROLLER_USER) break;
+      const services = new Set([obj.metadata.labels?.[SERVICE_NAME_LABEL], prev?.labels?.[SERVICE_NAME_LABEL]]);
+      for (const name of services) if (name) add(QUEUES.endpoints, { group: '', kind: 'Service', namespace: e.namespace, name });
+      break;
+    }
     case 'namespaces':
       add(QUEUES.namespace, self);
       if (!deleted) add(QUEUES.serviceaccount, self);

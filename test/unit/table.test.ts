@@ -85,6 +85,7 @@ describe('column definitions', () => {
     ['apps/v1', 'Deployment', ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'], ['CONTAINERS', 'IMAGES', 'SELECTOR']],
     ['apps/v1', 'ReplicaSet', ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'], ['CONTAINERS', 'IMAGES', 'SELECTOR']],
     ['coordination.k8s.io/v1', 'Lease', ['NAME', 'HOLDER', 'AGE'], []],
+    ['discovery.k8s.io/v1', 'EndpointSlice', ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'], []],
   ];
   for (const [apiVersion, kind, normal, wide] of cases) {
     it(`${kind}: ${normal.join(' ')}${wide.length ? ` | wide: ${wide.join(' ')}` : ''}`, () => {
@@ -315,6 +316,23 @@ describe('Endpoints rows', () => {
     ['only not-ready addresses', ep([{ notReadyAddresses: addrs('10.0.0.1'), ports: [{ port: 80 }] }]), ''],
   ];
   for (const [name, o, want] of cases) it(name, () => assert.deepEqual(toTable(endpoints, [o], { now: NOW }).rows[0].cells, ['web', want, '5m']));
+});
+
+describe('EndpointSlice rows', () => {
+  const slices = typeOf('discovery.k8s.io/v1', 'EndpointSlice');
+  const slice = (body: Record<string, unknown>) => obj('discovery.k8s.io/v1', 'EndpointSlice', 'web-x7k2p', { addressType: 'IPv4', ...body });
+  const eps = (...ips: string[][]) => ips.map((addresses) => ({ addresses, conditions: { ready: false } }));
+  const cases: [string, KubeObject, string, string][] = [
+    ['placeholder', slice({ ports: [], endpoints: [] }), '<unset>', '<unset>'],
+    ['no ports or endpoints at all', slice({}), '<unset>', '<unset>'],
+    ['ports by number, else name, else *', slice({ ports: [{ port: 80 }, { name: 'metrics' }, {}], endpoints: eps(['10.0.0.1']) }), '80,metrics,*', '10.0.0.1'],
+    ['more than three ports', slice({ ports: [{ port: 1 }, { port: 2 }, { port: 3 }, { port: 4 }, { port: 5 }] }), '1,2,3 + 2 more...', '<unset>'],
+    // Every address counts, not-ready ones too (unlike Endpoints rows).
+    ['addresses across endpoints', slice({ ports: [{ port: 80 }], endpoints: eps(['10.0.0.1'], ['10.0.0.2', '10.0.0.3'], ['10.0.0.4']) }), '80', '10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...'],
+  ];
+  for (const [name, o, ports, endpoints] of cases) {
+    it(name, () => assert.deepEqual(toTable(slices, [o], { now: NOW }).rows[0].cells, ['web-x7k2p', 'IPv4', ports, endpoints, '5m']));
+  }
 });
 
 describe('simple kinds', () => {

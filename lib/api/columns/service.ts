@@ -1,6 +1,7 @@
 /**
  * `kubectl get services` (NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE, wide SELECTOR) and
- * `kubectl get endpoints` (NAME ENDPOINTS AGE).
+ * `kubectl get endpoints` (NAME ENDPOINTS AGE) and `kubectl get endpointslices` (NAME ADDRESSTYPE PORTS
+ * ENDPOINTS AGE).
  */
 import type { KubeObject } from '../../core/object.ts';
 import { formatLabels } from '../selectors.ts';
@@ -109,4 +110,38 @@ export const endpointsPrinter: Printer = {
     ageColumn(),
   ],
   cells: (ep, now) => [ep.metadata.name ?? '', formatEndpoints(ep.subsets), since(ep.metadata.creationTimestamp, now)],
+};
+
+/** kube's listWithMoreString: the first three, "+ N more..." after them, `<unset>` for none. */
+function listWithMore(items: string[]): string {
+  const shown = items.slice(0, MAX_ENDPOINTS).join(',');
+  if (items.length > MAX_ENDPOINTS) return `${shown} + ${items.length - MAX_ENDPOINTS} more...`;
+  return shown || '<unset>';
+}
+
+/** A slice's ports: each number, else its name, else `*` (all ports). */
+export function formatSlicePorts(ports: unknown): string {
+  return listWithMore(arr<{ port?: number; name?: string }>(ports).map((p) => (p.port !== undefined ? String(p.port) : p.name !== undefined ? p.name : '*')));
+}
+
+/** Every address of every endpoint in the slice, ready or not. */
+export function formatSliceEndpoints(endpoints: unknown): string {
+  return listWithMore(arr<{ addresses?: string[] }>(endpoints).flatMap((e) => arr<string>(e.addresses)));
+}
+
+export const endpointSlicePrinter: Printer = {
+  columns: [
+    nameColumn(),
+    col('AddressType', 'string', 'addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation.'),
+    col('Ports', 'string', 'ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name.'),
+    col('Endpoints', 'string', 'endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.'),
+    ageColumn(),
+  ],
+  cells: (s, now) => [
+    s.metadata.name ?? '',
+    str(s.addressType),
+    formatSlicePorts(s.ports),
+    formatSliceEndpoints(s.endpoints),
+    since(s.metadata.creationTimestamp, now),
+  ],
 };

@@ -201,6 +201,7 @@ const KINDS: Record<string, Record<string, FieldMeta>> = {
   Node: { metadata: meta, spec: spec('NodeSpec'), status: spec('NodeStatus') },
   Namespace: { metadata: meta, spec: spec('NamespaceSpec'), status: spec('NamespaceStatus') },
   Endpoints: { metadata: meta, subsets: atomicList },
+  EndpointSlice: { metadata: meta, endpoints: atomicList, ports: atomicList },
   ServiceAccount: { metadata: meta, secrets: mergeList('ObjectReference', 'name'), imagePullSecrets: atomicList },
   Event: { metadata: meta, involvedObject: { type: 'ObjectReference', ...PRESENT }, related: { type: 'ObjectReference' } },
   Lease: { metadata: meta, spec: { ...PRESENT } },

@@ -7,6 +7,7 @@
  */
 import type { Deployment, ReplicaSet } from './apps.ts';
 import type { Endpoints, Namespace, Node, Secret, Service } from './core.ts';
+import type { EndpointSlice } from './discovery.ts';
 import type {
   Container, EphemeralContainer, PodSpec, PodTemplateSpec, Probe, Volume,
 } from './pod.ts';
@@ -220,6 +221,15 @@ export function defaultSecret(s: Secret): void {
 
 export function defaultEndpoints(ep: Endpoints): void {
   for (const s of arr(ep.subsets)) for (const p of arr(s?.ports)) if (isObj(p) && !p.protocol) p.protocol = 'TCP';
+}
+
+/** SetDefaults_EndpointPort: a port's name defaults to "" and its protocol to TCP. */
+export function defaultEndpointSlice(slice: EndpointSlice): void {
+  for (const p of arr(slice.ports)) {
+    if (!isObj(p)) continue;
+    p.name ??= '';
+    if (!p.protocol) p.protocol = 'TCP';
+  }
 }
 
 export function defaultNode(node: Node): void {

@@ -19,5 +19,6 @@ export * from './meta.ts';
 export * from './core.ts';
 export * from './apps.ts';
 export * from './coordination.ts';
+export * from './discovery.ts';
 export * from './autoscaling.ts';
 export * from './policy.ts';

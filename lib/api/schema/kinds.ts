@@ -9,8 +9,9 @@ import * as apps from './apps.ts';
 import { Scale } from './autoscaling.ts';
 import { Lease } from './coordination.ts';
 import * as core from './core.ts';
+import { EndpointSlice } from './discovery.ts';
 import {
-  defaultDeployment, defaultEndpoints, defaultNamespace, defaultNode, defaultPod, defaultReplicaSet, defaultSecret, defaultService,
+  defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode, defaultPod, defaultReplicaSet, defaultSecret, defaultService,
 } from './defaults.ts';
 import { component, opt, reqList, typeMeta } from './kit.ts';
 import { DeleteOptions, ListMeta, Status } from './meta.ts';
@@ -65,6 +66,9 @@ const SERVED: Record<string, Omit<KindSpec, 'group' | 'version' | 'kind' | 'list
   'apps/v1/Deployment': { id: 'io.k8s.api.apps.v1.Deployment', schema: apps.Deployment, validate: rules.validateDeployment, defaults: defaultDeployment },
   'apps/v1/ReplicaSet': { id: 'io.k8s.api.apps.v1.ReplicaSet', schema: apps.ReplicaSet, validate: rules.validateReplicaSet, defaults: defaultReplicaSet },
   'coordination.k8s.io/v1/Lease': { id: 'io.k8s.api.coordination.v1.Lease', schema: Lease, validate: rules.validateLease },
+  'discovery.k8s.io/v1/EndpointSlice': {
+    id: 'io.k8s.api.discovery.v1.EndpointSlice', schema: EndpointSlice, validate: rules.validateEndpointSlice, defaults: defaultEndpointSlice,
+  },
 };
 
 const SUBRESOURCE_BODIES: KindSpec[] = [

@@ -208,7 +208,7 @@ describe('the other controllers with kubectl', () => {
     assert.equal(sa, 'serviceaccount/default');
   });
 
-  it('keeps a Service\'s Endpoints on its ready pods, with named ports resolved', async () => {
+  it('keeps a Service\'s Endpoints and EndpointSlices on its ready pods, with named ports resolved', async () => {
     await c.k(['apply', '-f', '-'], { input: `${deployment('api', 'nginx:1.25', 2)}
 ---
 apiVersion: v1
@@ -227,12 +227,49 @@ spec:
     });
     assert.deepEqual(endpoints.subsets![0].ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
     assert.equal(running.length, 2);
+
+    // The EndpointSlice controller's view: one IPv4 slice, owned by the Service, found by label.
+    type Slice = {
+      metadata: { name: string; labels: Record<string, string>; ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
+      addressType: string; ports?: { name?: string; port?: number; protocol?: string }[];
+      endpoints?: { addresses: string[]; conditions?: { ready?: boolean }; targetRef?: { name: string }; nodeName?: string }[];
+    };
+    const slicesOf = async () => (JSON.parse(await c.k(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=api', '-o', 'json'])) as { items: Slice[] }).items;
+    const [slice] = await waitFor('a slice with both pods ready', async () => {
+      const items = await slicesOf();
+      const ready = items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses).sort();
+      return items.length === 1 && JSON.stringify(ready) === JSON.stringify(ips) ? items : undefined;
+    });
+    assert.match(slice!.metadata.name, /^api-[a-z0-9]{5}$/);
+    assert.equal(slice!.addressType, 'IPv4');
+    assert.equal(slice!.metadata.labels['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
+    assert.deepEqual(slice!.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller]), [['Service', 'api', true]]);
+    assert.deepEqual(slice!.ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
+    assert.ok(slice!.endpoints!.every((e) => e.nodeName && e.targetRef?.name.startsWith('api-')), JSON.stringify(slice!.endpoints));
+    // kubectl describe reads the slices (kubectl ≥ 1.31 no longer reads Endpoints for this).
+    const described = await c.k(['describe', 'service', 'api']);
+    const line = /^Endpoints:\s+(.*)$/m.exec(described)?.[1] ?? '';
+    assert.deepEqual(line.split(',').sort(), ips.map((ip) => `${ip}:8080`), described);
+    assert.match(await c.k(['get', 'endpointslices', slice!.metadata.name]), new RegExp(`^${slice!.metadata.name}\\s+IPv4\\s+8080\\s+\\S+`, 'm'));
+
     await c.k(['scale', 'deployment/api', '--replicas=1']);
     await settled('app=api', 1);
     await waitFor('endpoints down to one address', async () => {
       const ep = JSON.parse(await c.k(['get', 'endpoints', 'api', '-o', 'json'])) as { subsets?: { addresses?: unknown[] }[] };
       return (ep.subsets ?? []).flatMap((s) => s.addresses ?? []).length === 1;
     });
+    // The same slice shrinks in place.
+    const shrunk = await waitFor('the slice down to one endpoint', async () => {
+      const items = await slicesOf();
+      return items.length === 1 && items[0]!.endpoints?.length === 1 ? items[0] : undefined;
+    });
+    assert.equal(shrunk.metadata.name, slice!.metadata.name);
+
+    // A slice deleted by hand is made again; the Service's deletion takes its slices along.
+    await c.k(['delete', 'endpointslice', slice!.metadata.name]);
+    await waitFor('a new slice for api', async () => ((await slicesOf()).some((s) => s.metadata.name !== slice!.metadata.name && s.endpoints?.length === 1) ? true : undefined));
+    await c.k(['delete', 'service', 'api']);
+    await waitFor('api slices gone', async () => ((await slicesOf()).length === 0 ? true : undefined));
   });
 
   it('deletes a Deployment in the background: its ReplicaSets and pods go too', async () => {

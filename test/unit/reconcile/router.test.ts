@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../lib/core/object.ts';
 import { decodeMessage, deduplicationId, encodeMessage, formatKey, keyOf, parseKey } from '../../../lib/reconcile/keys.ts';
-import { lookupsFor, mayRoute, routeEntry, type RouteContext } from '../../../lib/reconcile/router.ts';
+import { lookupsFor, mayRoute, routeEntry, SLICE_CONTROLLER_USER, type RouteContext } from '../../../lib/reconcile/router.ts';
+import { controllerActor } from '../../../lib/reconcile/writer.ts';
 import type { LogEntry, Selectable } from '../../../lib/store/types.ts';
 
 const ctx = (over: Partial<{ services: KubeObject[]; replicaSets: KubeObject[]; terminating: string[] }> = {}): RouteContext => ({
@@ -117,6 +118,23 @@ describe('routeEntry', () => {
     const prev: Selectable = { labels: { app: 'web' }, fields: {} };
     assert.deepEqual(sorted(routeEntry(entry('pods', relabeled, 'MODIFIED', prev), ctx({ services }))).filter((r) => r.startsWith('endpoints')),
       ['endpoints core/Service/default/db', 'endpoints core/Service/default/web']);
+  });
+
+  it('an EndpointSlice changed by anyone but its controller wakes the Service it is labelled with, before and after', () => {
+    const slice = (service: string): KubeObject => ({
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      metadata: { name: `${service}-x7k2p`, namespace: 'default', uid: 's1', labels: { 'kubernetes.io/service-name': service } },
+    });
+    const type = 'endpointslices.discovery.k8s.io';
+    assert.deepEqual(sorted(routeEntry(entry(type, slice('web'), 'DELETED'), ctx())), ['endpoints core/Service/default/web']);
+    const relabeled = routeEntry(entry(type, slice('db'), 'MODIFIED', { labels: { 'kubernetes.io/service-name': 'web' }, fields: {} }), ctx());
+    assert.deepEqual(sorted(relabeled), ['endpoints core/Service/default/db', 'endpoints core/Service/default/web']);
+    const own = { ...entry(type, slice('web')), actor: controllerActor('endpointslice-controller') };
+    assert.equal(own.actor.user, SLICE_CONTROLLER_USER);
+    assert.deepEqual(routeEntry(own, ctx()), []);
+    const unlabelled = slice('web');
+    delete unlabelled.metadata.labels;
+    assert.deepEqual(routeEntry(entry(type, unlabelled), ctx()), []);
   });
 
   it('deletions wake the garbage collector for the object and its owners, and a terminating namespace', () => {

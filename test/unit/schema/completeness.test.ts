@@ -19,13 +19,16 @@ const components = openApiComponents() as Record<string, { properties?: Record<s
 
 /** client-node's model name → kube's component name (`V1PodSpec` → `io.k8s.api.core.v1.PodSpec`). */
 function componentOf(model: string): string | undefined {
+  // Names kube uses in two groups carry the group in client-node's model name.
+  if (model.startsWith('DiscoveryV1')) return `io.k8s.api.discovery.v1.${model.slice('DiscoveryV1'.length)}`;
+  if (model.startsWith('CoreV1')) return `io.k8s.api.core.v1.${model.slice('CoreV1'.length)}`;
   const short = model.replace(/^(V1|CoreV1|AppsV1)/, '');
   return Object.keys(components).find((id) => id.endsWith(`.${short}`));
 }
 
 const ROOTS = [
   'V1Pod', 'V1PodList', 'V1Deployment', 'V1DeploymentList', 'V1ReplicaSet', 'V1Service', 'V1Node', 'V1Namespace', 'CoreV1Event',
-  'V1Endpoints', 'V1ConfigMap', 'V1Secret', 'V1ServiceAccount', 'V1Lease', 'V1Scale', 'V1Eviction', 'V1Binding', 'V1DeleteOptions', 'V1Status',
+  'V1Endpoints', 'V1ConfigMap', 'V1Secret', 'V1ServiceAccount', 'V1Lease', 'V1EndpointSlice', 'V1Scale', 'V1Eviction', 'V1Binding', 'V1DeleteOptions', 'V1Status',
 ];
 
 describe('schemas cover the Kubernetes API', () => {
@@ -38,7 +41,7 @@ describe('schemas cover the Kubernetes API', () => {
     const model = models[name];
     if (!model?.attributeTypeMap) continue;
     for (const a of model.attributeTypeMap) {
-      for (const t of a.type.match(/(?:V1|CoreV1)[A-Za-z0-9]+/g) ?? []) queue.push(t);
+      for (const t of a.type.match(/(?:V1|CoreV1|DiscoveryV1)[A-Za-z0-9]+/g) ?? []) queue.push(t);
     }
     const attrs = model.attributeTypeMap.map((a) => a.baseName).sort();
     it(`${name} has every field`, () => {

@@ -5,8 +5,8 @@ import { applyDefaults, podTemplateDefaults, validateObject, type PodTemplateSpe
 import type { KubeObject } from '#lib/core/object.ts';
 import type { ResourceType } from '#lib/core/resources.ts';
 import {
-  DEPLOYMENT, ENDPOINTS, NAMESPACE, NODE, POD, REPLICASET, SECRET, SERVICE, VALID,
-  deployment, endpoints, namespace, node, pod, replicaSet, secret, service, set,
+  DEPLOYMENT, ENDPOINTS, ENDPOINTSLICE, NAMESPACE, NODE, POD, REPLICASET, SECRET, SERVICE, VALID,
+  deployment, endpointSlice, endpoints, namespace, node, pod, replicaSet, secret, service, set,
 } from './fixtures.ts';
 
 type Obj = Record<string, unknown>;
@@ -207,6 +207,12 @@ const CASES: Case[] = [
     expect: { type: 'Opaque', data: { password: 'aHVudGVyMg==', user: 'YWRtaW4=' }, stringData: undefined },
   },
   { name: 'Endpoints: port protocol', type: ENDPOINTS, body: endpoints(), expect: { 'subsets.0.ports.0.protocol': 'TCP' } },
+  {
+    name: 'EndpointSlice: port name "" and protocol TCP, set values kept, endpoints untouched',
+    type: ENDPOINTSLICE,
+    body: set(set(endpointSlice(), 'ports.0.protocol', 'UDP'), 'ports.1', { port: 9090 }),
+    expect: { 'ports.0.protocol': 'UDP', 'ports.0.name': 'http', 'ports.1': { name: '', port: 9090, protocol: 'TCP' }, 'endpoints.1.conditions': { ready: false } },
+  },
   {
     name: 'Node: allocatable defaults to capacity',
     type: NODE,

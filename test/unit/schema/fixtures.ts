@@ -19,6 +19,7 @@ export const SERVICEACCOUNT = type('v1', 'ServiceAccount');
 export const EVENT = type('v1', 'Event');
 export const ENDPOINTS = type('v1', 'Endpoints');
 export const LEASE = type('coordination.k8s.io/v1', 'Lease');
+export const ENDPOINTSLICE = type('discovery.k8s.io/v1', 'EndpointSlice');
 
 type Obj = Record<string, unknown>;
 
@@ -242,10 +243,30 @@ export const lease = (): Obj => ({
   spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40, renewTime: '2024-01-01T00:00:00.000000Z', acquireTime: '2024-01-01T00:00:00.000000Z', leaseTransitions: 0 },
 });
 
+export const endpointSlice = (): Obj => ({
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { generateName: 'web-', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+  addressType: 'IPv4',
+  endpoints: [
+    {
+      addresses: ['10.1.0.5'],
+      conditions: { ready: true, serving: true, terminating: false },
+      nodeName: 'node-1',
+      zone: 'zone-a',
+      hints: { forZones: [{ name: 'zone-a' }] },
+      targetRef: { kind: 'Pod', name: 'web', namespace: 'default', uid: 'u1' },
+    },
+    { addresses: ['10.1.0.6'], conditions: { ready: false }, hostname: 'web-1' },
+  ],
+  ports: [{ name: 'http', port: 8080, protocol: 'TCP', appProtocol: 'http' }, { name: 'metrics', port: 9090 }],
+});
+
 /** Every served kind with a valid object. */
 export const VALID: [ResourceType, () => Obj][] = [
   [POD, pod], [POD, richPod], [DEPLOYMENT, deployment], [REPLICASET, replicaSet], [SERVICE, service], [NODE, node], [NAMESPACE, namespace],
   [CONFIGMAP, configMap], [SECRET, secret], [SERVICEACCOUNT, serviceAccount], [EVENT, event], [EVENT, seriesEvent], [ENDPOINTS, endpoints], [LEASE, lease],
+  [ENDPOINTSLICE, endpointSlice],
 ];
 
 /** Sets a value at a dotted path (`spec.template.spec.containers.0.image`) in a copy. */

@@ -5,8 +5,8 @@ import type { KubeObject } from '#lib/core/object.ts';
 import type { ResourceType } from '#lib/core/resources.ts';
 import { generationChanged, semanticEqual, tracksGeneration, validateObject, validateUpdate } from '#lib/api/schema/index.ts';
 import {
-  CONFIGMAP, DEPLOYMENT, NAMESPACE, NODE, POD, REPLICASET, SECRET, SERVICE,
-  configMap, deployment, namespace, node, pod, replicaSet, secret, service, set,
+  CONFIGMAP, DEPLOYMENT, ENDPOINTSLICE, NAMESPACE, NODE, POD, REPLICASET, SECRET, SERVICE,
+  configMap, deployment, endpointSlice, namespace, node, pod, replicaSet, secret, service, set,
 } from './fixtures.ts';
 
 type Obj = Record<string, unknown>;
@@ -76,6 +76,10 @@ const CASES: Case[] = [
     field: 'data', reason: 'FieldValueForbidden', message: 'field is immutable when `immutable` is set',
   },
   { name: 'immutable flag cleared', type: CONFIGMAP, old: set(configMap(), 'immutable', true), new: configMap(), field: 'immutable', reason: 'FieldValueForbidden' },
+  {
+    name: 'slice addressType change', type: ENDPOINTSLICE, old: endpointSlice(), new: set(set(endpointSlice(), 'addressType', 'IPv6'), 'endpoints', [{ addresses: ['fd00::5'] }]),
+    field: 'addressType', reason: 'FieldValueInvalid', message: 'field is immutable',
+  },
   { name: 'secret type change', type: SECRET, old: secret(), new: set(secret(), 'type', 'example.com/other'), field: 'type', reason: 'FieldValueInvalid', message: 'field is immutable' },
   { name: 'node podCIDR change', type: NODE, old: node(), new: set(set(node(), 'spec.podCIDR', '10.244.2.0/24'), 'spec.podCIDRs', ['10.244.2.0/24']), field: 'spec.podCIDRs', reason: 'FieldValueForbidden' },
   { name: 'node cordon', type: NODE, old: node(), new: set(node(), 'spec.unschedulable', true) },

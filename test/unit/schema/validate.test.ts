@@ -4,8 +4,8 @@ import { type ApiError, InvalidError } from '#lib/core/errors.ts';
 import { findDuplicateFields, validateKind, validateObject } from '#lib/api/schema/index.ts';
 import type { ResourceType } from '#lib/core/resources.ts';
 import {
-  CONFIGMAP, DEPLOYMENT, EVENT, LEASE, NAMESPACE, NODE, POD, REPLICASET, SECRET, SERVICE, VALID,
-  configMap, deployment, event, lease, namespace, node, pod, replicaSet, secret, service, set,
+  CONFIGMAP, DEPLOYMENT, ENDPOINTS, ENDPOINTSLICE, EVENT, LEASE, NAMESPACE, NODE, POD, REPLICASET, SECRET, SERVICE, VALID,
+  configMap, deployment, endpointSlice, endpoints, event, lease, namespace, node, pod, replicaSet, secret, service, set,
 } from './fixtures.ts';
 
 type Obj = Record<string, unknown>;
@@ -198,6 +198,22 @@ const CASES: Case[] = [
   { name: 'new-style event without action', type: EVENT, body: set(set(event(), 'eventTime', '2024-01-01T00:00:00.000000Z'), 'action', undefined), field: 'action', reason: 'FieldValueRequired' },
   { name: 'lease duration 0', type: LEASE, body: set(lease(), 'spec.leaseDurationSeconds', 0), field: 'spec.leaseDurationSeconds', reason: 'FieldValueInvalid', message: 'must be greater than 0' },
   { name: 'lease preferredHolder without strategy', type: LEASE, body: set(lease(), 'spec.preferredHolder', 'b'), field: 'spec.strategy', reason: 'FieldValueRequired' },
+  { name: 'endpoints loopback address', type: ENDPOINTS, body: set(endpoints(), 'subsets.0.addresses.0.ip', '127.0.0.1'), field: 'subsets[0].addresses[0].ip', reason: 'FieldValueInvalid', message: 'may not be in the loopback range (127.0.0.0/8, ::1/128)' },
+  { name: 'slice without addressType', type: ENDPOINTSLICE, body: set(endpointSlice(), 'addressType', undefined), field: 'addressType', reason: 'FieldValueRequired' },
+  { name: 'slice of an unknown addressType', type: ENDPOINTSLICE, body: set(endpointSlice(), 'addressType', 'IPX'), field: 'addressType', reason: 'FieldValueNotSupported', message: 'supported values: "FQDN", "IPv4", "IPv6"' },
+  { name: 'slice endpoint without addresses', type: ENDPOINTSLICE, body: set(endpointSlice(), 'endpoints.1.addresses', []), field: 'endpoints[1].addresses', reason: 'FieldValueRequired', message: 'must contain at least 1 address' },
+  { name: 'slice endpoint with 101 addresses', type: ENDPOINTSLICE, body: set(endpointSlice(), 'endpoints.1.addresses', Array.from({ length: 101 }, (_, i) => `10.2.${i >> 8}.${i & 255}`)), field: 'endpoints[1].addresses', reason: 'FieldValueTooMany', message: 'must have at most 100 items' },
+  { name: 'slice with an IPv6 address in IPv4', type: ENDPOINTSLICE, body: set(endpointSlice(), 'endpoints.0.addresses.0', 'fd00::5'), field: 'endpoints[0].addresses[0]', reason: 'FieldValueInvalid', message: 'must be a valid IPv4 address' },
+  { name: 'slice with a link-local address', type: ENDPOINTSLICE, body: set(endpointSlice(), 'endpoints.0.addresses.0', '169.254.169.254'), field: 'endpoints[0].addresses[0]', reason: 'FieldValueInvalid', message: 'may not be in the link-local range (169.254.0.0/16, fe80::/10)' },
+  { name: 'slice with an unspecified IPv6 address', type: ENDPOINTSLICE, body: set(set(endpointSlice(), 'addressType', 'IPv6'), 'endpoints', [{ addresses: ['::'] }]), field: 'endpoints[0].addresses[0]', reason: 'FieldValueInvalid', message: 'may not be unspecified (::)' },
+  { name: 'FQDN slice with a one-label name', type: ENDPOINTSLICE, body: set(set(endpointSlice(), 'addressType', 'FQDN'), 'endpoints', [{ addresses: ['localhost'] }]), field: 'endpoints[0].addresses[0]', reason: 'FieldValueInvalid', message: 'should be a domain with at least two segments separated by dots' },
+  { name: 'slice endpoint with a bad hostname', type: ENDPOINTSLICE, body: set(endpointSlice(), 'endpoints.1.hostname', 'Web_1'), field: 'endpoints[1].hostname', reason: 'FieldValueInvalid', message: 'RFC 1123 label' },
+  { name: 'slice endpoint with a bad nodeName', type: ENDPOINTSLICE, body: set(endpointSlice(), 'endpoints.0.nodeName', 'Node_1'), field: 'endpoints[0].nodeName', reason: 'FieldValueInvalid', message: 'RFC 1123 subdomain' },
+  { name: 'slice endpoint with a repeated zone hint', type: ENDPOINTSLICE, body: set(endpointSlice(), 'endpoints.0.hints.forZones', [{ name: 'a' }, { name: 'a' }]), field: 'endpoints[0].hints.forZones[1].name', reason: 'FieldValueDuplicate' },
+  { name: 'slice ports with one name twice', type: ENDPOINTSLICE, body: set(endpointSlice(), 'ports.1.name', 'http'), field: 'ports[1].name', reason: 'FieldValueDuplicate' },
+  { name: 'slice port with an unknown protocol', type: ENDPOINTSLICE, body: set(endpointSlice(), 'ports.0.protocol', 'ICMP'), field: 'ports[0].protocol', reason: 'FieldValueNotSupported' },
+  { name: 'slice port with a bad appProtocol', type: ENDPOINTSLICE, body: set(endpointSlice(), 'ports.0.appProtocol', 'not a name'), field: 'ports[0].appProtocol', reason: 'FieldValueInvalid' },
+  { name: 'slice with a bad generateName', type: ENDPOINTSLICE, body: set(endpointSlice(), 'metadata.generateName', 'Web-'), field: 'metadata.generateName', reason: 'FieldValueInvalid' },
 ];
 
 describe('validateObject: invalid objects (422 with kube field paths)', () => {

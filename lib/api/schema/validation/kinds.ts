@@ -3,6 +3,7 @@ import type { Deployment, ReplicaSet } from '../apps.ts';
 import type { Scale } from '../autoscaling.ts';
 import type { Lease } from '../coordination.ts';
 import type { Binding, ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service } from '../core.ts';
+import type { EndpointSlice } from '../discovery.ts';
 import type { DeleteOptions, LabelSelector } from '../meta.ts';
 import type { PodTemplateSpec } from '../pod.ts';
 import {
@@ -10,8 +11,8 @@ import {
 } from './errors.ts';
 import { isEmptySelector, selectorMatches, validateLabelSelector, validateLabels, validateObjectMeta } from './meta.ts';
 import {
-  type NameValidator, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidCIDR, isValidIP, isValidLabelValue,
-  isValidPortNum, nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain,
+  type NameValidator, endpointIPErrors, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isFullyQualifiedDomainName, isQualifiedName,
+  isValidCIDR, isValidIP, isValidIPv4Address, isValidIPv6Address, isValidLabelValue, isValidPortNum, nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain,
 } from './names.ts';
 import { validatePodSpec, validatePodTemplateSpec, validatePortNumOrName } from './pod.ts';
 
@@ -253,7 +254,8 @@ export function validateEndpoints(ep: Endpoints, namespaced = true): FieldError[
     for (const list of ['addresses', 'notReadyAddresses'] as const) {
       (s[list] ?? []).forEach((a, j) => {
         const ap = p.child(list).index(j);
-        errs.push(...invalidEach(ap.child('ip'), a.ip, isValidIP(a.ip)));
+        const ipErrors = isValidIP(a.ip);
+        errs.push(...invalidEach(ap.child('ip'), a.ip, ipErrors.length ? ipErrors : endpointIPErrors(a.ip)));
         if (a.hostname) errs.push(...invalidEach(ap.child('hostname'), a.hostname, isDNS1123Label(a.hostname)));
         if (a.nodeName) errs.push(...invalidEach(ap.child('nodeName'), a.nodeName, isDNS1123Subdomain(a.nodeName)));
       });
@@ -376,6 +378,84 @@ export function validateLease(l: Lease, namespaced = true): FieldError[] {
   if (s.leaseTransitions !== undefined && s.leaseTransitions < 0) errs.push(invalid(p.child('leaseTransitions'), s.leaseTransitions, 'must be greater than or equal to 0'));
   if (s.strategy !== undefined && s.strategy !== '' && !LEASE_STRATEGIES.includes(s.strategy)) errs.push(notSupported(p.child('strategy'), s.strategy, LEASE_STRATEGIES));
   if (s.preferredHolder && !s.strategy) errs.push(required(p.child('strategy'), 'must be specified when preferredHolder is set'));
+  return errs;
+}
+
+const SLICE_ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'];
+const SLICE_PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+const MAX_SLICE_ENDPOINTS = 1000;
+const MAX_SLICE_ADDRESSES = 100;
+const MAX_SLICE_PORTS = 20000;
+const MAX_TOPOLOGY_LABELS = 16;
+const MAX_HINTS = 8;
+
+/** ValidateEndpointSlice: the address type, each endpoint's addresses of that type, and the ports. */
+export function validateEndpointSlice(slice: EndpointSlice, namespaced = true): FieldError[] {
+  const errs = meta(slice, 'EndpointSlice', namespaced);
+  const addressType = slice.addressType ?? '';
+  if (addressType === '') errs.push(required(root('addressType')));
+  else if (!SLICE_ADDRESS_TYPES.includes(addressType)) errs.push(notSupported(root('addressType'), addressType, SLICE_ADDRESS_TYPES));
+
+  const endpoints = slice.endpoints ?? [];
+  if (endpoints.length > MAX_SLICE_ENDPOINTS) {
+    errs.push(tooMany(root('endpoints'), endpoints.length, MAX_SLICE_ENDPOINTS));
+  } else {
+    endpoints.forEach((ep, i) => {
+      const p = root('endpoints').index(i);
+      const ap = p.child('addresses');
+      if (ep.addresses.length === 0) errs.push(required(ap, 'must contain at least 1 address'));
+      else if (ep.addresses.length > MAX_SLICE_ADDRESSES) errs.push(tooMany(ap, ep.addresses.length, MAX_SLICE_ADDRESSES));
+      ep.addresses.forEach((addr, j) => {
+        const at = ap.index(j);
+        // Unknown address types are reported above; their addresses are not checked.
+        if (addressType === 'IPv4' || addressType === 'IPv6') {
+          errs.push(...invalidEach(at, addr, addressType === 'IPv4' ? isValidIPv4Address(addr) : isValidIPv6Address(addr)));
+          errs.push(...invalidEach(at, addr, endpointIPErrors(addr)));
+        } else if (addressType === 'FQDN') {
+          errs.push(...invalidEach(at, addr, isFullyQualifiedDomainName(addr)));
+        }
+      });
+      if (ep.nodeName !== undefined) errs.push(...invalidEach(p.child('nodeName'), ep.nodeName, isDNS1123Subdomain(ep.nodeName)));
+      const topology = ep.deprecatedTopology ?? {};
+      if (Object.keys(topology).length > MAX_TOPOLOGY_LABELS) errs.push(tooMany(p.child('deprecatedTopology'), Object.keys(topology).length, MAX_TOPOLOGY_LABELS));
+      errs.push(...validateLabels(topology, p.child('deprecatedTopology')));
+      if (ep.hostname !== undefined) errs.push(...invalidEach(p.child('hostname'), ep.hostname, isDNS1123Label(ep.hostname)));
+      if (ep.hints) {
+        for (const [field, rule] of [['forZones', isValidLabelValue], ['forNodes', isDNS1123Subdomain]] as const) {
+          const hints = ep.hints[field] ?? [];
+          const hp = p.child('hints', field);
+          if (hints.length > MAX_HINTS) {
+            errs.push(tooMany(hp, hints.length, MAX_HINTS));
+            continue;
+          }
+          const seen = new Set<string>();
+          hints.forEach((h, k) => {
+            const np = hp.index(k).child('name');
+            if (seen.has(h.name)) errs.push(duplicate(np, h.name));
+            seen.add(h.name);
+            errs.push(...invalidEach(np, h.name, rule(h.name)));
+          });
+        }
+      }
+    });
+  }
+
+  const ports = slice.ports ?? [];
+  if (ports.length > MAX_SLICE_PORTS) {
+    errs.push(tooMany(root('ports'), ports.length, MAX_SLICE_PORTS));
+    return errs;
+  }
+  const names = new Set<string>();
+  ports.forEach((port, i) => {
+    const p = root('ports').index(i);
+    const name = port.name ?? '';
+    if (name) errs.push(...invalidEach(p.child('name'), name, isDNS1123Label(name)));
+    if (names.has(name)) errs.push(duplicate(p.child('name'), name));
+    names.add(name);
+    if (!port.protocol) errs.push(required(p.child('protocol')));
+    else if (!SLICE_PROTOCOLS.includes(port.protocol)) errs.push(notSupported(p.child('protocol'), port.protocol, SLICE_PROTOCOLS));
+    if (port.appProtocol !== undefined) errs.push(...invalidEach(p.child('appProtocol'), port.appProtocol, isQualifiedName(port.appProtocol)));
+  });
   return errs;
 }
 

@@ -118,6 +118,53 @@ export function isValidIP(v: string): string[] {
   return isIP(v) ? [] : ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'];
 }
 
+export function isValidIPv4Address(v: string): string[] {
+  return isIP(v) === 4 ? [] : ['must be a valid IPv4 address'];
+}
+
+export function isValidIPv6Address(v: string): string[] {
+  return isIP(v) === 6 ? [] : ['must be a valid IPv6 address'];
+}
+
+/** An IPv4 address's 32 bits, or an IPv6 address's first 16 (all the ranges below need). */
+function leadingBits(ip: string): { v4?: number; v6?: number } {
+  const family = isIP(ip);
+  if (family === 4) return { v4: ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) };
+  if (family !== 6) return {};
+  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4mapped) return leadingBits(v4mapped[1]!);
+  const head = ip.startsWith('::') ? '0' : ip.split(':')[0]!;
+  return { v6: parseInt(head, 16) };
+}
+
+/**
+ * ValidateEndpointIP: an endpoint may not be unspecified, loopback, link-local or link-local
+ * multicast (those address the node itself, or its metadata service, not a backend).
+ */
+export function endpointIPErrors(ip: string): string[] {
+  const family = isIP(ip);
+  if (!family) return ['must be a valid IP address'];
+  const errs: string[] = [];
+  const { v4, v6 } = leadingBits(ip);
+  const allZero = family === 6 && /^[0:]+$/.test(ip);
+  if (v4 === 0 || allZero) errs.push(`may not be unspecified (${ip})`);
+  const loopback = v4 !== undefined ? v4 >>> 24 === 127 : /^(0*:)*:?0*1$/.test(ip) && !allZero;
+  if (loopback) errs.push('may not be in the loopback range (127.0.0.0/8, ::1/128)');
+  if (v4 !== undefined ? v4 >>> 16 === 0xa9fe : (v6! & 0xffc0) === 0xfe80) errs.push('may not be in the link-local range (169.254.0.0/16, fe80::/10)');
+  if (v4 !== undefined ? v4 >>> 8 === 0xe00000 : v6 === 0xff02) errs.push('may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)');
+  return errs;
+}
+
+/** IsFullyQualifiedDomainName: a DNS-1123 subdomain of at least two labels (a trailing dot allowed). */
+export function isFullyQualifiedDomainName(v: string): string[] {
+  const name = v.endsWith('.') ? v.slice(0, -1) : v;
+  const errs = isDNS1123Subdomain(name);
+  if (errs.length) return errs;
+  const labels = name.split('.');
+  if (labels.length < 2) return ['should be a domain with at least two segments separated by dots'];
+  return labels.flatMap((l) => isDNS1123Label(l));
+}
+
 export function isValidCIDR(v: string): string[] {
   const [ip, bits, ...rest] = v.split('/');
   const family = isIP(ip ?? '');

@@ -159,6 +159,7 @@ export const UPDATE_RULES: Record<string, (oldObj: KubeObject, newObj: KubeObjec
   ReplicaSet: selectorImmutable,
   Service: validateServiceUpdate,
   Node: validateNodeUpdate,
+  EndpointSlice: (o, n) => (o.addressType === n.addressType ? [] : [invalid(root('addressType'), n.addressType ?? '', 'field is immutable')]),
   ConfigMap: (o, n) => validateImmutableData(o, n, ['data', 'binaryData']),
   Secret: (o, n) => [
     ...validateImmutableData(o, n, ['data']),
