@@ -3,7 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { createApi, type Api } from '../../lib/api/app.ts';
 import { adminEntry, tokenAuthenticator } from '../../lib/api/auth.ts';
 import { systemClock } from '../../lib/core/object.ts';
-import { storeDynamoClient } from '../../lib/store/dynamo-client.ts';
+import { SDK_HTTP_OPTIONS, SQS_HTTP_OPTIONS, storeDynamoClient } from '../../lib/store/dynamo-client.ts';
 import { DynamoStore } from '../../lib/store/dynamo-store.ts';
 import { DynamoHeartbeats } from '../../lib/store/heartbeats.ts';
 import { sqsHeartbeatSender } from '../../lib/reconcile/heartbeats.ts';
@@ -23,7 +23,7 @@ export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
   });
   const heartbeatQueue = env[queueEnvVar('heartbeat')];
   const heartbeats = heartbeatQueue
-    ? { send: sqsHeartbeatSender(new SQSClient({}), heartbeatQueue), store: new DynamoHeartbeats(client, { objects: need('SKIFF_TABLE_OBJECTS') }) }
+    ? { send: sqsHeartbeatSender(new SQSClient({ requestHandler: SQS_HTTP_OPTIONS }), heartbeatQueue), store: new DynamoHeartbeats(client, { objects: need('SKIFF_TABLE_OBJECTS') }) }
     : undefined;
   return createApi({
     store,
@@ -39,7 +39,7 @@ async function adminToken(env: NodeJS.ProcessEnv): Promise<string> {
   if (env.SKIFF_ADMIN_TOKEN) return env.SKIFF_ADMIN_TOKEN;
   const arn = env.SKIFF_ADMIN_TOKEN_SECRET_ARN;
   if (!arn) throw new Error('set SKIFF_ADMIN_TOKEN_SECRET_ARN (or SKIFF_ADMIN_TOKEN)');
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  const out = await new SecretsManagerClient({ requestHandler: SDK_HTTP_OPTIONS }).send(new GetSecretValueCommand({ SecretId: arn }));
   if (!out.SecretString) throw new Error(`secret ${arn} has no string value`);
   return out.SecretString;
 }

@@ -5,7 +5,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Registry } from '../../lib/api/registry.ts';
 import { systemClock } from '../../lib/core/object.ts';
-import { storeDynamoClient } from '../../lib/store/dynamo-client.ts';
+import { SQS_HTTP_OPTIONS, storeDynamoClient } from '../../lib/store/dynamo-client.ts';
 import { DynamoStore } from '../../lib/store/dynamo-store.ts';
 import { queueEnvVar, tableEnvVar } from '../../lib/topology.ts';
 
@@ -37,7 +37,7 @@ export function queueUrlsFromEnvironment<T extends string>(env: NodeJS.ProcessEn
 }
 
 export function sqsFromEnvironment(): SQSClient {
-  return new SQSClient({});
+  return new SQSClient({ requestHandler: SQS_HTTP_OPTIONS });
 }
 
 /** One JSON line per log entry: CloudWatch Logs' structured form. */

@@ -12,6 +12,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { SQS_HTTP_OPTIONS } from '../store/dynamo-client.ts';
 import type { QueueSpec } from '../topology.ts';
 import { LOCAL_AWS, localSigning } from './tables.ts';
 
@@ -24,7 +25,7 @@ export interface LocalQueue {
 
 /** An SQS client for the emulator, with the same fixed credentials and region as DynamoDB Local's. */
 export function localSqsClient(endpoint: string): SQSClient {
-  return new SQSClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, ...localSigning('sqs') });
+  return new SQSClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3, requestHandler: SQS_HTTP_OPTIONS, ...localSigning('sqs') });
 }
 
 const FOURTEEN_DAYS = String(14 * 24 * 3600);

@@ -4,6 +4,8 @@
  * - the middleware stack is resolved on every send unless `cacheMiddleware` is on;
  * - the logger middleware builds a redacted copy of every input and output for a no-op logger
  *   unless the logger has no `info` method.
+ * And one SDK default is no limit at all: without timeouts a connection that hangs holds its
+ * request (and a Lambda) until the function's own timeout.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 
@@ -23,6 +25,26 @@ function base64Decoder(text: string): Uint8Array {
 
 export const DYNAMO_CLIENT_DEFAULTS = { cacheMiddleware: true, logger: quietLogger, base64Decoder } as unknown as DynamoDBClientConfig;
 
-export function storeDynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
-  return new DynamoDBClient({ ...DYNAMO_CLIENT_DEFAULTS, ...config });
+/**
+ * The HTTP limits of an AWS SDK client (the NodeHttpHandler options Skiff sets): how long a
+ * connection may take to open, and how long an open one may stay silent.
+ */
+export interface SdkHttpOptions {
+  connectionTimeout: number;
+  socketTimeout: number;
+}
+
+/**
+ * The limits of request-response calls (DynamoDB, Secrets Manager). A timed-out call is retried by the SDK like any transient error (a
+ * transaction with its ClientRequestToken, so a retry of one that did commit is not applied
+ * twice), then answers 504 Timeout. The idle limit is generous: a DynamoDB call answers in
+ * milliseconds, and the local emulator's slowest moments take seconds.
+ */
+export const SDK_HTTP_OPTIONS: SdkHttpOptions = { connectionTimeout: 3_000, socketTimeout: 10_000 };
+
+/** SQS's limits: a long poll (20 s at most) is silent until a message comes, so the idle limit is longer. */
+export const SQS_HTTP_OPTIONS: SdkHttpOptions = { connectionTimeout: 3_000, socketTimeout: 30_000 };
+
+export function storeDynamoClient(config: DynamoDBClientConfig = {}, http: SdkHttpOptions = SDK_HTTP_OPTIONS): DynamoDBClient {
+  return new DynamoDBClient({ ...DYNAMO_CLIENT_DEFAULTS, requestHandler: http, ...config });
 }
