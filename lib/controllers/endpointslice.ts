@@ -46,13 +46,16 @@ const clone = <T>(v: T): T => structuredClone(v);
 const kube = (o: unknown) => o as KubeObject;
 const isIPv6 = (ip: string) => ip.includes(':');
 
-/** The IP families the Service's slices carry: spec.ipFamilies, else its cluster IP's, else IPv4. */
+/**
+ * getAddressTypesForService: spec.ipFamilies, else its cluster IP's family, else (a headless
+ * Service from before IP families) both.
+ */
 export function addressTypesOf(svc: Service): AddressType[] {
   const families: AddressType[] = (svc.spec?.ipFamilies ?? []).filter((f) => f === 'IPv4' || f === 'IPv6');
   if (families.length) return [...new Set(families)];
   const ip = svc.spec?.clusterIP;
   if (ip && ip !== 'None') return [isIPv6(ip) ? 'IPv6' : 'IPv4'];
-  return ['IPv4'];
+  return ['IPv4', 'IPv6'];
 }
 
 /** getEndpointPorts: each Service port the pod offers, in the Service's order. */
@@ -79,15 +82,15 @@ export function portsKey(ports: readonly Port[] | undefined): string {
   );
 }
 
-/** The identity of an endpoint across writes: the object behind it and its address. */
-const endpointKey = (ep: Endpoint) => `${ep.targetRef?.namespace ?? ''}/${ep.targetRef?.name ?? ''}/${[...ep.addresses].sort().join(',')}`;
+/** The identity of an endpoint across writes (kube's endpointHash): the object behind it, its addresses and hostname. */
+const endpointKey = (ep: Endpoint) => JSON.stringify([ep.targetRef?.namespace ?? '', ep.targetRef?.name ?? '', [...ep.addresses].sort(), ep.hostname ?? '']);
 
 /** podToEndpoint: the pod's address of one family, with its conditions, node, zone and hostname. */
 function podToEndpoint(svc: Service, pod: Pod, addressType: AddressType, zones: Map<string, string>): Endpoint | undefined {
   const addresses = podIPs(pod).filter((ip) => isIPv6(ip) === (addressType === 'IPv6'));
   if (!addresses.length) return undefined;
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
-  const serving = publishNotReady || isReady(pod);
+  const serving = isReady(pod);
   const terminating = !!pod.metadata?.deletionTimestamp;
   // For compatibility, a terminating endpoint is never ready unless not-ready addresses are published.
   const ready = publishNotReady || (serving && !terminating);
@@ -121,14 +124,14 @@ function sliceLabels(svc: Service): Record<string, string> {
   return labels;
 }
 
-/** kube's getEndpointSlicePrefix: `<service>-`, or `endpointslice-` when that is no valid name prefix. */
+/** kube's getEndpointSlicePrefix: `<service>-`, or the bare name when that is no valid name prefix. */
 export function slicePrefix(serviceName: string): string {
   const prefix = `${serviceName}-`;
-  return prefix.length <= 253 - 5 && /^[a-z0-9]([-a-z0-9.]*)?$/.test(prefix) ? prefix : 'endpointslice-';
+  return prefix.length <= 253 && /^[a-z0-9]([-a-z0-9.]*)?$/.test(prefix) ? prefix : serviceName;
 }
 
 const ownedBy = (slice: Slice, svc: Service) =>
-  (slice.metadata?.ownerReferences ?? []).some((r) => r.kind === 'Service' && r.uid === svc.metadata?.uid && r.controller === true);
+  (slice.metadata?.ownerReferences ?? []).some((r) => r.apiVersion === 'v1' && r.kind === 'Service' && r.uid === svc.metadata?.uid);
 
 interface Desired {
   ports: Port[];
@@ -189,7 +192,7 @@ function planAddressType(
   //    fullest unchanged slice that takes the rest, else one more new slice.
   for (const [pk, want] of desired) {
     const remaining = byKey([...want.endpoints.values()], endpointKey);
-    for (const u of updates) {
+    for (const u of [...updates].sort((a, b) => b.endpoints.length - a.endpoints.length)) {
       if (!remaining.length) break;
       if (portsKey(u.ports) !== pk) continue;
       while (remaining.length && u.endpoints.length < max) u.endpoints.push(remaining.shift()!);
@@ -222,16 +225,19 @@ export function reconcileEndpointSlices(input: EndpointSliceInput): ReconcileRes
   }
   const spec = svc.spec ?? {};
   const selector = spec.selector ?? {};
-  // ExternalName Services get no endpoints; selector-less ones get slices from their users.
-  if (spec.type === 'ExternalName' || Object.keys(selector).length === 0) return { actions: [] };
+  // ExternalName Services get no endpoints; selector-less ones get slices from their users; one
+  // being deleted gets no new slices (the garbage collector takes the ones it has).
+  if (spec.type === 'ExternalName' || Object.keys(selector).length === 0 || svc.metadata?.deletionTimestamp) return { actions: [] };
 
   const ns = svc.metadata?.namespace ?? '';
   const max = input.maxEndpointsPerSlice ?? MAX_ENDPOINTS_PER_SLICE;
   const addressTypes = addressTypesOf(svc);
   const labels = sliceLabels(svc);
   const zones = new Map<string, string>();
+  const nodes = new Set<string>();
   for (const n of input.nodes) {
     const zone = n.metadata?.labels?.[ZONE_LABEL];
+    if (n.metadata?.name) nodes.add(n.metadata.name);
     if (n.metadata?.name && zone) zones.set(n.metadata.name, zone);
   }
 
@@ -240,9 +246,12 @@ export function reconcileEndpointSlices(input: EndpointSliceInput): ReconcileRes
 
   // What the pods make, per address type and set of ports.
   const desired = new Map<AddressType, Map<string, Desired>>(addressTypes.map((t) => [t, new Map()]));
-  let wanted = 0;
   for (const pod of pods) {
     if (!shouldPodBeInEndpoints(pod, true)) continue;
+    // A pod on a node that does not exist is left out (its pod is on its way out), unless the
+    // Service publishes not-ready addresses.
+    const nodeName = pod.spec?.nodeName;
+    if (nodeName && !nodes.has(nodeName) && spec.publishNotReadyAddresses !== true) continue;
     const ports = endpointPorts(svc, pod);
     const pk = portsKey(ports);
     for (const t of addressTypes) {
@@ -250,9 +259,7 @@ export function reconcileEndpointSlices(input: EndpointSliceInput): ReconcileRes
       if (!ep) continue;
       const group = desired.get(t)!;
       if (!group.has(pk)) group.set(pk, { ports, endpoints: new Map() });
-      const set = group.get(pk)!.endpoints;
-      if (!set.has(endpointKey(ep))) wanted++;
-      set.set(endpointKey(ep), ep);
+      group.get(pk)!.endpoints.set(endpointKey(ep), ep);
     }
   }
 
@@ -260,25 +267,21 @@ export function reconcileEndpointSlices(input: EndpointSliceInput): ReconcileRes
   const creates: Planned[] = [];
   const deletes: Slice[] = [];
   for (const t of addressTypes) {
-    const plan = planAddressType(t, desired.get(t)!, slices.filter((s) => s.addressType === t && ownedBy(s, svc)), labels, max);
+    const existing = slices.filter((s) => s.addressType === t && ownedBy(s, svc));
+    const plan = planAddressType(t, desired.get(t)!, existing, labels, max);
+    // A family without endpoints keeps one empty placeholder slice, so its consumers can tell
+    // "no endpoints" from "not processed yet"; a placeholder that is already right stays as it is.
+    if (existing.length === plan.deletes.length && plan.creates.length === 0) {
+      const same = plan.deletes.length === 1 ? plan.deletes[0]! : undefined;
+      if (same && !(same.endpoints ?? []).length && !(same.ports ?? []).length && semanticEqual(same.metadata?.labels ?? {}, labels)) plan.deletes.length = 0;
+      else plan.creates.push({ addressType: t, ports: [], endpoints: [] });
+    }
     updates.push(...plan.updates);
     creates.push(...plan.creates);
     deletes.push(...plan.deletes);
   }
   // Slices of a family the Service no longer has, or made for an earlier Service of this name.
   deletes.push(...slices.filter((s) => !addressTypes.includes(s.addressType as AddressType) || !ownedBy(s, svc)));
-
-  // No endpoints at all: one empty placeholder slice stands for the Service.
-  if (wanted === 0 && updates.length === 0 && creates.length === 0) {
-    const t = addressTypes[0]!;
-    const i = deletes.findIndex((s) => s.addressType === t && ownedBy(s, svc) && !(s.endpoints ?? []).length && !(s.ports ?? []).length);
-    if (i >= 0) {
-      const [placeholder] = deletes.splice(i, 1);
-      if (!semanticEqual(placeholder!.metadata?.labels ?? {}, labels)) updates.push({ existing: placeholder, addressType: t, ports: [], endpoints: [] });
-    } else {
-      creates.push({ addressType: t, ports: [], endpoints: [] });
-    }
-  }
 
   // A slice about to be deleted becomes one about to be created, when their address types agree.
   for (let c = 0; c < creates.length;) {
@@ -301,7 +304,7 @@ export function reconcileEndpointSlices(input: EndpointSliceInput): ReconcileRes
       : { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { generateName: slicePrefix(name ?? ''), namespace: ns }, addressType: p.addressType };
     const meta = (next.metadata ??= {});
     meta.labels = { ...labels };
-    meta.ownerReferences = [owner];
+    if (!p.existing) meta.ownerReferences = [owner];
     const annotations = { ...(meta.annotations ?? {}) };
     if (trigger) annotations[LAST_CHANGE_TRIGGER_TIME] = trigger;
     else delete annotations[LAST_CHANGE_TRIGGER_TIME];
