@@ -148,6 +148,7 @@ export const topology: Topology = {
     keyQueue('namespace', 'Namespace keys: a deleted namespace is emptied, then finalized.'),
     keyQueue('gc', 'Owner keys for the garbage collector: owners deleted, or deleting in the foreground or orphaning.'),
     keyQueue('serviceaccount', 'Namespace keys whose default ServiceAccount to ensure.'),
+    keyQueue('disruption', 'PodDisruptionBudget keys whose status to recompute, woken by the budget and by the pods it selects.'),
     keyQueue('nodelifecycle', 'Node monitor ticks: heartbeats checked, nodes marked NotReady, taints, evictions.'),
     {
       id: 'resync',
@@ -201,7 +202,7 @@ export const topology: Topology = {
       tables: { objects: 'RO', log: 'RO', meta: 'RO' },
       purpose: 'Maps each log event to the keys that must be reconciled and sends them to the consumers\' queues.',
       streams: [{ table: 'log', batchSize: 100, retryAttempts: 10 }],
-      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'gc', 'serviceaccount'],
+      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'gc', 'serviceaccount', 'disruption'],
     },
     controller('deployment-controller', 'controllers/deployment.ts', 'deployment', 'Deployments: ReplicaSets per template, rolling updates, rollbacks, status.'),
     controller('replicaset-controller', 'controllers/replicaset.ts', 'replicaset', 'ReplicaSets: keep spec.replicas pods, adopt and release pods, status.'),
@@ -209,6 +210,7 @@ export const topology: Topology = {
     controller('namespace-controller', 'controllers/namespace.ts', 'namespace', 'Namespaces: a deleted namespace is emptied of every object, then finalized.'),
     controller('garbage-collector', 'controllers/gc.ts', 'gc', 'Garbage collection by ownerReferences: Background, Foreground and Orphan propagation.'),
     controller('serviceaccount-controller', 'controllers/serviceaccount.ts', 'serviceaccount', 'A default ServiceAccount in every namespace.'),
+    controller('disruption-controller', 'controllers/disruption.ts', 'disruption', 'PodDisruptionBudgets: healthy, desired and expected pods, and the disruptions allowed now.'),
     controller('node-lifecycle-controller', 'controllers/nodelifecycle.ts', 'nodelifecycle', 'Node lifecycle: NotReady after the grace period, unreachable/not-ready taints, taint-based eviction.'),
     {
       id: 'resync',
@@ -218,7 +220,7 @@ export const topology: Topology = {
       tables: { objects: 'RO', log: 'RO', meta: 'RO' },
       purpose: 'Periodic resync: no key is lost for good, whatever happened to its messages.',
       consumes: [{ queue: 'resync', batchSize: 10 }],
-      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'serviceaccount'],
+      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'serviceaccount', 'disruption'],
       reservedConcurrency: 1,
     },
     {
@@ -238,7 +240,7 @@ export const topology: Topology = {
       tables: {},
       purpose: 'Forwards due requeue-after timers into their consumers\' FIFO queues.',
       consumes: [{ queue: 'timers', batchSize: 10 }],
-      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'gc', 'serviceaccount', 'nodelifecycle', 'timers'],
+      sendsTo: ['deployment', 'replicaset', 'scheduler', 'endpoints', 'namespace', 'gc', 'serviceaccount', 'disruption', 'nodelifecycle', 'timers'],
     },
     {
       id: 'scheduler',

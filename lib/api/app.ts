@@ -20,7 +20,8 @@ import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroup
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
 import { answerReview, reviewAt } from './reviews.ts';
-import { validateKind } from './schema/index.ts';
+import { canIgnoreBudgets, decideEviction } from './eviction.ts';
+import { validateKind, type Pod, type PodDisruptionBudget } from './schema/index.ts';
 import { NODE_LEASE_NAMESPACE, renewalOf, withHeartbeat, type HeartbeatPath } from './heartbeats.ts';
 import { applyPatch } from './patch/index.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
@@ -70,6 +71,9 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 const RETURNS_DELETED_OBJECT = new Set(['Pod', 'Namespace', 'Service', 'Node']);
 /** Pod subresources a node's runtime would stream (SPDY or WebSocket upgrades). */
 const NODE_STREAMS = new Set(['exec', 'attach', 'portforward']);
+const PDBS = findByResource('policy', 'v1', 'poddisruptionbudgets')!;
+/** Evictions racing for one budget's last disruptions decide again this many times before a 409. */
+const EVICTION_ATTEMPTS = 20;
 
 export function createApi(opts: ApiOptions): Api {
   const registry = new Registry({ store: opts.store, clock: opts.clock });
@@ -450,12 +454,31 @@ export function createApi(opts: ApiOptions): Api {
     return json(201, successStatus(201));
   }
 
+  /**
+   * An eviction: the pod is deleted once its PodDisruptionBudget (if any) spares a disruption,
+   * taken with a write of the budget's status at the version read (a concurrent eviction that
+   * took it first makes this one decide again); refused with 429 while the budget has none.
+   */
   async function eviction(req: ApiRequest, r: ResourceRoute, ctx: RequestContext): Promise<ApiResponse> {
     if (req.method !== 'POST') throw new MethodNotAllowedError('only POST is supported on pods/eviction');
     const body = decodeObjectBody(req.headers['content-type'], req.body) as { deleteOptions?: DeleteOptions & { dryRun?: string[] } };
     const options: DeleteOptions = { ...(body?.deleteOptions ?? {}) };
     const dryRun = checkDryRun(body?.deleteOptions?.dryRun) || req.query.getAll('dryRun').includes('All');
-    await registry.delete(r.type, r.namespace, r.name!, options, { ...writeOptions(req, { ...ctx, verb: 'create' }), dryRun });
+    const write = { ...writeOptions(req, { ...ctx, verb: 'create' }), dryRun };
+    for (let attempt = 1; ; attempt++) {
+      const pod = (await registry.get(r.type, r.namespace, r.name!)) as Pod;
+      const budgets = canIgnoreBudgets(pod) ? [] : ((await registry.store.list(PDBS, { namespace: r.namespace })).items as PodDisruptionBudget[]);
+      const decision = decideEviction(pod, budgets, opts.clock(), dryRun);
+      if (decision.kind === 'delete' || dryRun) break;
+      try {
+        const b = decision.pdb;
+        await registry.update(PDBS, r.namespace, b.metadata?.name ?? '', b, { ...write, verb: 'update', subresource: 'status' });
+        break;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt >= EVICTION_ATTEMPTS) throw err;
+      }
+    }
+    await registry.delete(r.type, r.namespace, r.name!, options, write);
     return json(201, successStatus(201));
   }
 

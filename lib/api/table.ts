@@ -14,7 +14,7 @@ import { eventPrinter } from './columns/event.ts';
 import { nodePrinter } from './columns/node.ts';
 import { podPrinter } from './columns/pod.ts';
 import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './columns/service.ts';
-import { configMapPrinter, leasePrinter, namespacePrinter, secretPrinter, serviceAccountPrinter } from './columns/simple.ts';
+import { configMapPrinter, leasePrinter, namespacePrinter, podDisruptionBudgetPrinter, secretPrinter, serviceAccountPrinter } from './columns/simple.ts';
 import { deploymentPrinter, replicaSetPrinter } from './columns/workloads.ts';
 
 export type {
@@ -43,6 +43,7 @@ const PRINTERS = new Map<string, Printer>([
   ['apps/ReplicaSet', replicaSetPrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
   ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
+  ['policy/PodDisruptionBudget', podDisruptionBudgetPrinter],
 ]);
 
 /** Go's time.Format(time.RFC3339) in UTC: whole seconds; the zero time for a missing timestamp. */

@@ -17,7 +17,7 @@ export interface ObjectReference {
 /** The plural resource names of the kinds Skiff serves (lib/core/resources.ts); each names one kind. */
 export const RESOURCE_NAMES = [
   'namespaces', 'pods', 'nodes', 'services', 'endpoints', 'configmaps', 'secrets', 'serviceaccounts', 'events',
-  'deployments', 'replicasets', 'leases', 'endpointslices',
+  'deployments', 'replicasets', 'leases', 'endpointslices', 'poddisruptionbudgets',
 ] as const;
 export type ResourceName = (typeof RESOURCE_NAMES)[number];
 

@@ -119,6 +119,10 @@ export const RESOURCE_TYPES: ResourceType[] = [
     subresources: [status('ReplicaSet', 'apps', 'v1'), scale],
   }),
   type({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', resource: 'leases', singular: 'lease', namespaced: true }),
+  type({
+    group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', singular: 'poddisruptionbudget', shortNames: ['pdb'], namespaced: true,
+    subresources: [status('PodDisruptionBudget', 'policy', 'v1')],
+  }),
   type({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', resource: 'endpointslices', singular: 'endpointslice', namespaced: true }),
 ];
 

@@ -16,6 +16,7 @@ import { createRouterHandler } from '../../functions/router/handler.ts';
 import { createDeploymentHandler } from '../../functions/controllers/deployment.ts';
 import { createReplicaSetHandler } from '../../functions/controllers/replicaset.ts';
 import { createEndpointsHandler } from '../../functions/controllers/endpoints.ts';
+import { createDisruptionHandler } from '../../functions/controllers/disruption.ts';
 import { createNamespaceHandler } from '../../functions/controllers/namespace.ts';
 import { createGcHandler } from '../../functions/controllers/gc.ts';
 import { createServiceAccountHandler } from '../../functions/controllers/serviceaccount.ts';
@@ -101,6 +102,7 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
     'namespace-controller': createNamespaceHandler({ ...deps, requeue: requeue('namespace') }) as unknown as Invoke,
     'garbage-collector': createGcHandler({ ...deps, requeue: requeue('gc') }) as unknown as Invoke,
     'serviceaccount-controller': createServiceAccountHandler({ ...deps, requeue: requeue('serviceaccount') }) as unknown as Invoke,
+    'disruption-controller': createDisruptionHandler({ ...deps, requeue: requeue('disruption') }) as unknown as Invoke,
     timers: createTimersHandler({ ...timers, queueUrls, log }) as unknown as Invoke,
     heartbeat: createHeartbeatHandler({ store: heartbeats, log }) as unknown as Invoke,
     resync: createResyncHandler({ store: opts.store, sqs: opts.sqs, clock: opts.clock, queueUrls, log }) as unknown as Invoke,

@@ -5,7 +5,7 @@
  * consumer.
  */
 import type { Registry } from '../api/registry.ts';
-import type { Deployment, EndpointSlice, Endpoints, Namespace, Node, Pod, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
+import type { Deployment, EndpointSlice, Endpoints, Namespace, Node, Pod, PodDisruptionBudget, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
 import { NODE_LEASE_NAMESPACE } from '../api/heartbeats.ts';
 import { reconcileNodeLifecycle, type NodeLifecycleConfig } from '../controllers/nodelifecycle.ts';
 import type { HeartbeatStore } from '../store/heartbeats.ts';
@@ -14,6 +14,7 @@ import { findByKind, findByResource, RESOURCE_TYPES, type ResourceType } from '.
 import { reconcileDeployment } from '../controllers/deployment.ts';
 import { reconcileEndpoints } from '../controllers/endpoints.ts';
 import { reconcileEndpointSlices } from '../controllers/endpointslice.ts';
+import { reconcileDisruption } from '../controllers/disruption.ts';
 import { collectGarbage, FOREGROUND_FINALIZER, ORPHAN_FINALIZER, type OwnerState } from '../controllers/gc.ts';
 import { reconcileNamespace } from '../controllers/namespace.ts';
 import { reconcileServiceAccounts } from '../controllers/serviceaccount.ts';
@@ -138,6 +139,28 @@ export function endpointsReconciler(deps: ControllerDeps): KeyReconciler {
     const sliced = reconcileEndpointSlices({ service, pods, slices, nodes, now });
     await endpointsWriter.apply(result.actions);
     await slicesWriter.apply(sliced.actions);
+    return outcome(result, observed);
+  };
+}
+
+export const BUDGETS = findByResource('policy', 'v1', 'poddisruptionbudgets')!;
+
+/** The disruption controller: a PodDisruptionBudget's status from its pods and their controllers' scale. */
+export function disruptionReconciler(deps: ControllerDeps): KeyReconciler {
+  const writer = writerFor(deps, 'disruption-controller');
+  const store = deps.registry.store;
+  const warmPods = new WarmList(store, PODS);
+  const warmReplicaSets = new WarmList(store, REPLICASETS);
+  const warmDeployments = new WarmList(store, DEPLOYMENTS);
+  return async (key) => {
+    const pdb = (await store.get(BUDGETS, key.namespace, key.name)) as PodDisruptionBudget | undefined;
+    if (!pdb) return {};
+    const observed: Record<string, number> = {};
+    const pods = await listInto<Pod>(store, PODS, key.namespace, observed, warmPods);
+    const replicaSets = await listInto<ReplicaSet>(store, REPLICASETS, key.namespace, observed, warmReplicaSets);
+    const deployments = await listInto<Deployment>(store, DEPLOYMENTS, key.namespace, observed, warmDeployments);
+    const result = reconcileDisruption({ pdb, pods, replicaSets, deployments, now: deps.clock() });
+    await writer.apply(result.actions);
     return outcome(result, observed);
   };
 }

@@ -22,6 +22,7 @@ export const RESYNC: readonly { queue: QueueId; type: ResourceType }[] = [
   { queue: 'endpoints', type: t('', 'services') },
   { queue: 'namespace', type: t('', 'namespaces') },
   { queue: 'serviceaccount', type: t('', 'namespaces') },
+  { queue: 'disruption', type: t('policy', 'poddisruptionbudgets') },
 ];
 
 export interface ResyncDeps {

@@ -15,6 +15,7 @@ import { lookupsFor, mayRoute, routeEntry, type QueueId, type RouteContext } fro
 const SERVICES = findByResource('', 'v1', 'services')!;
 const REPLICASETS = findByResource('apps', 'v1', 'replicasets')!;
 const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
+const BUDGETS = findByResource('policy', 'v1', 'poddisruptionbudgets')!;
 
 export interface StreamRouterDeps {
   store: ObjectStore;
@@ -51,11 +52,13 @@ function fromStreamValue(v: StreamAttributeValue): AttributeValue {
 async function loadContext(store: ObjectStore, entries: LogEntry[]): Promise<RouteContext> {
   const services = new Map<string, KubeObject[]>();
   const replicaSets = new Map<string, KubeObject[]>();
+  const budgets = new Map<string, KubeObject[]>();
   const terminating = new Map<string, boolean>();
   for (const e of entries) {
     for (const need of lookupsFor(e)) {
       if (need === 'services' && !services.has(e.namespace)) services.set(e.namespace, (await listAll(store, SERVICES, e.namespace)).items);
       if (need === 'replicaSets' && !replicaSets.has(e.namespace)) replicaSets.set(e.namespace, (await listAll(store, REPLICASETS, e.namespace)).items);
+      if (need === 'budgets' && !budgets.has(e.namespace)) budgets.set(e.namespace, (await listAll(store, BUDGETS, e.namespace)).items);
       if (need === 'namespace' && !terminating.has(e.namespace)) {
         const ns = await store.get(NAMESPACES, undefined, e.namespace);
         terminating.set(e.namespace, !!ns?.metadata.deletionTimestamp);
@@ -65,6 +68,7 @@ async function loadContext(store: ObjectStore, entries: LogEntry[]): Promise<Rou
   return {
     services: (ns) => services.get(ns) ?? [],
     replicaSets: (ns) => replicaSets.get(ns) ?? [],
+    budgets: (ns) => budgets.get(ns) ?? [],
     namespaceTerminating: (ns) => terminating.get(ns) ?? false,
   };
 }

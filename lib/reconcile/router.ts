@@ -18,6 +18,7 @@ export const QUEUES = {
   namespace: 'namespace',
   gc: 'gc',
   serviceaccount: 'serviceaccount',
+  disruption: 'disruption',
   nodelifecycle: 'nodelifecycle',
 } as const;
 export type QueueId = (typeof QUEUES)[keyof typeof QUEUES];
@@ -34,17 +35,19 @@ export interface Route {
  */
 export interface RouteContext {
   services(namespace: string): readonly KubeObject[];
+  /** The namespace's PodDisruptionBudgets (optional: without it, pods wake none). */
+  budgets?(namespace: string): readonly KubeObject[];
   replicaSets(namespace: string): readonly KubeObject[];
   namespaceTerminating(namespace: string): boolean;
 }
 
-export type Lookup = 'services' | 'replicaSets' | 'namespace';
+export type Lookup = 'services' | 'replicaSets' | 'budgets' | 'namespace';
 
 /** The lookups `routeEntry` will make for this entry, so a caller can load them for a whole batch. */
 export function lookupsFor(e: LogEntry): Lookup[] {
   const out: Lookup[] = [];
   if (e.type === 'pods') {
-    out.push('services');
+    out.push('services', 'budgets');
     if (!controllerOf(e.object)) out.push('replicaSets');
   }
   if (e.eventType === 'DELETED' && e.namespace && e.type !== 'events') out.push('namespace');
@@ -61,7 +64,7 @@ const GC_FINALIZERS = new Set(['foregroundDeletion', 'orphan']);
  * practice, and they are the most deleted (every pod replaced, every event expired). Foreground
  * and Orphan deletion of them still do.
  */
-const RARELY_OWNERS = new Set(['pods', 'events', 'endpoints', 'endpointslices.discovery.k8s.io', 'leases.coordination.k8s.io']);
+const RARELY_OWNERS = new Set(['pods', 'events', 'endpoints', 'endpointslices.discovery.k8s.io', 'poddisruptionbudgets.policy', 'leases.coordination.k8s.io']);
 
 function ownerKey(ref: OwnerReference, namespace: string): ReconcileKey {
   const slash = ref.apiVersion.indexOf('/');
@@ -124,6 +127,11 @@ export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
       for (const svc of ctx.services(e.namespace)) {
         if (selectsPod(svc, labels) || (prev && selectsPod(svc, prev.labels))) add(QUEUES.endpoints, keyOf(svc));
       }
+      for (const pdb of ctx.budgets?.(e.namespace) ?? []) {
+        const selector = (pdb.spec as { selector?: Parameters<typeof matchesLabelSelectorSpec>[0] } | undefined)?.selector;
+        // A null selector selects nothing (policy/v1); an empty one every pod.
+        if (selector && (matchesLabelSelectorSpec(selector, labels ?? {}) || (prev && matchesLabelSelectorSpec(selector, prev.labels ?? {})))) add(QUEUES.disruption, keyOf(pdb));
+      }
       const spec = podSpec(obj);
       const mine = (spec.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME;
       if (mine && !spec.nodeName && !deleted && !obj.metadata.deletionTimestamp && !terminal(podPhase(obj))) {
@@ -136,6 +144,9 @@ export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
     }
     case 'services':
       add(QUEUES.endpoints, self);
+      break;
+    case 'poddisruptionbudgets.policy':
+      add(QUEUES.disruption, self);
       break;
     case 'endpointslices.discovery.k8s.io': {
       // A slice someone else changed or deleted wakes its Service, so the controller restores what

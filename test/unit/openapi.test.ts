@@ -11,7 +11,7 @@ interface Doc {
   components: { schemas: Record<string, Json> };
 }
 
-const KEYS = ['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/authentication.k8s.io/v1', 'apis/authorization.k8s.io/v1'];
+const KEYS = ['api/v1', 'apis/apps/v1', 'apis/coordination.k8s.io/v1', 'apis/policy/v1', 'apis/discovery.k8s.io/v1', 'apis/authentication.k8s.io/v1', 'apis/authorization.k8s.io/v1'];
 const doc = (key: string) => openApiV3Document(key) as Doc;
 const keyOf = (t: Pick<ResourceType, 'group' | 'version'>) => (t.group ? `apis/${t.group}/${t.version}` : `api/${t.version}`);
 

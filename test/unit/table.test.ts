@@ -86,6 +86,7 @@ describe('column definitions', () => {
     ['apps/v1', 'ReplicaSet', ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'], ['CONTAINERS', 'IMAGES', 'SELECTOR']],
     ['coordination.k8s.io/v1', 'Lease', ['NAME', 'HOLDER', 'AGE'], []],
     ['discovery.k8s.io/v1', 'EndpointSlice', ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'], []],
+    ['policy/v1', 'PodDisruptionBudget', ['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS', 'AGE'], []],
   ];
   for (const [apiVersion, kind, normal, wide] of cases) {
     it(`${kind}: ${normal.join(' ')}${wide.length ? ` | wide: ${wide.join(' ')}` : ''}`, () => {
@@ -345,6 +346,8 @@ describe('simple kinds', () => {
     ['v1', 'ServiceAccount', obj('v1', 'ServiceAccount', 'default', { secrets: [{ name: 'tok' }] }, { creationTimestamp: ago(3 * 86400) }), ['default', 1, '3d']],
     ['coordination.k8s.io/v1', 'Lease', obj('coordination.k8s.io/v1', 'Lease', 'leader', { spec: { holderIdentity: 'ctrl-1' } }), ['leader', 'ctrl-1', '5m']],
     ['coordination.k8s.io/v1', 'Lease', obj('coordination.k8s.io/v1', 'Lease', 'free', { spec: {} }), ['free', '', '5m']],
+    ['policy/v1', 'PodDisruptionBudget', obj('policy/v1', 'PodDisruptionBudget', 'web', { spec: { minAvailable: 2 }, status: { disruptionsAllowed: 1 } }), ['web', '2', 'N/A', 1, '5m']],
+    ['policy/v1', 'PodDisruptionBudget', obj('policy/v1', 'PodDisruptionBudget', 'pct', { spec: { maxUnavailable: '25%' } }), ['pct', 'N/A', '25%', 0, '5m']],
   ];
   for (const [apiVersion, kind, o, want] of cases) {
     it(`${kind} ${o.metadata.name}`, () => assert.deepEqual(toTable(typeOf(apiVersion, kind), [o], { now: NOW }).rows[0].cells, want));

@@ -48,3 +48,23 @@ export const leasePrinter: Printer = {
   columns: [nameColumn(), col('Holder', 'string', 'holderIdentity contains the identity of the holder of a current lease.'), ageColumn()],
   cells: (l, now) => [l.metadata.name ?? '', str(at(l, 'spec', 'holderIdentity')), since(l.metadata.creationTimestamp, now)],
 };
+
+/** An IntOrString as kube prints it, `N/A` when unset. */
+const intOrStringCell = (v: unknown) => (typeof v === 'number' || typeof v === 'string' ? String(v) : 'N/A');
+
+export const podDisruptionBudgetPrinter: Printer = {
+  columns: [
+    nameColumn(),
+    col('Min Available', 'string', 'The minimum number of pods that must be available.'),
+    col('Max Unavailable', 'string', 'The maximum number of pods that may be unavailable.'),
+    col('Allowed Disruptions', 'integer', 'Calculated number of pods that may be disrupted at this time.'),
+    ageColumn(),
+  ],
+  cells: (pdb, now) => [
+    pdb.metadata.name ?? '',
+    intOrStringCell(at(pdb, 'spec', 'minAvailable')),
+    intOrStringCell(at(pdb, 'spec', 'maxUnavailable')),
+    Number(at(pdb, 'status', 'disruptionsAllowed') ?? 0),
+    since(pdb.metadata.creationTimestamp, now),
+  ],
+};

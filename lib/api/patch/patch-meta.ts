@@ -160,6 +160,7 @@ const STRUCTS: Record<string, StructMeta> = {
     },
   },
   WorkloadStatus: { fields: { conditions: byType() } },
+  PodDisruptionBudgetSpec: { fields: { selector: { patchStrategy: 'replace' } } },
 
   ServiceSpec: {
     fields: {
@@ -202,6 +203,7 @@ const KINDS: Record<string, Record<string, FieldMeta>> = {
   Namespace: { metadata: meta, spec: spec('NamespaceSpec'), status: spec('NamespaceStatus') },
   Endpoints: { metadata: meta, subsets: atomicList },
   EndpointSlice: { metadata: meta, endpoints: atomicList, ports: atomicList },
+  PodDisruptionBudget: { metadata: meta, spec: spec('PodDisruptionBudgetSpec'), status: spec('WorkloadStatus') },
   ServiceAccount: { metadata: meta, secrets: mergeList('ObjectReference', 'name'), imagePullSecrets: atomicList },
   Event: { metadata: meta, involvedObject: { type: 'ObjectReference', ...PRESENT }, related: { type: 'ObjectReference' } },
   Lease: { metadata: meta, spec: { ...PRESENT } },

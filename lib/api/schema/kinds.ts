@@ -15,7 +15,7 @@ import {
 } from './defaults.ts';
 import { component, opt, reqList, typeMeta } from './kit.ts';
 import { DeleteOptions, ListMeta, Status } from './meta.ts';
-import { Eviction } from './policy.ts';
+import { Eviction, PodDisruptionBudget } from './policy.ts';
 import { SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview } from './reviews.ts';
 import type { FieldError } from './validation/errors.ts';
 import * as rules from './validation/kinds.ts';
@@ -66,6 +66,7 @@ const SERVED: Record<string, Omit<KindSpec, 'group' | 'version' | 'kind' | 'list
   'apps/v1/Deployment': { id: 'io.k8s.api.apps.v1.Deployment', schema: apps.Deployment, validate: rules.validateDeployment, defaults: defaultDeployment },
   'apps/v1/ReplicaSet': { id: 'io.k8s.api.apps.v1.ReplicaSet', schema: apps.ReplicaSet, validate: rules.validateReplicaSet, defaults: defaultReplicaSet },
   'coordination.k8s.io/v1/Lease': { id: 'io.k8s.api.coordination.v1.Lease', schema: Lease, validate: rules.validateLease },
+  'policy/v1/PodDisruptionBudget': { id: 'io.k8s.api.policy.v1.PodDisruptionBudget', schema: PodDisruptionBudget, validate: rules.validatePodDisruptionBudget },
   'discovery.k8s.io/v1/EndpointSlice': {
     id: 'io.k8s.api.discovery.v1.EndpointSlice', schema: EndpointSlice, validate: rules.validateEndpointSlice, defaults: defaultEndpointSlice,
   },

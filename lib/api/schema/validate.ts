@@ -125,13 +125,14 @@ export function validateUpdate(type: Pick<ResourceType, 'group' | 'version' | 'k
 
 /**
  * How kube's strategy of each kind decides to bump metadata.generation: Deployments on spec or
- * annotation changes, ReplicaSets and Pods (kube ≥ 1.34) on spec changes. The other kinds do not
+ * annotation changes, ReplicaSets, PodDisruptionBudgets and Pods (kube ≥ 1.34) on spec changes. The other kinds do not
  * track a generation at all.
  */
 const GENERATION: Record<string, 'spec' | 'spec+annotations'> = {
   Deployment: 'spec+annotations',
   ReplicaSet: 'spec',
   Pod: 'spec',
+  PodDisruptionBudget: 'spec',
 };
 
 /** Whether kube sets metadata.generation (1 on create) for this kind. */

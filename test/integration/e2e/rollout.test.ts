@@ -272,6 +272,47 @@ spec:
     await waitFor('api slices gone', async () => ((await slicesOf()).length === 0 ? true : undefined));
   });
 
+  it('drains only as fast as a PodDisruptionBudget allows', async () => {
+    await c.k(['apply', '-f', '-'], { input: `${deployment('guarded', 'nginx', 2)}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: { name: guarded }
+spec:
+  minAvailable: 2
+  selector: { matchLabels: { app: guarded } }
+` });
+    const running = await settled('app=guarded', 2);
+    type Budget = { metadata: { generation?: number }; status?: { observedGeneration?: number; currentHealthy: number; desiredHealthy: number; expectedPods: number; disruptionsAllowed: number; conditions?: { type: string; status: string; reason: string }[] } };
+    const budget = async () => JSON.parse(await c.k(['get', 'pdb', 'guarded', '-o', 'json'])) as Budget;
+    const synced = await waitFor('the budget\'s status', async () => {
+      const b = await budget();
+      return b.status?.observedGeneration === b.metadata.generation && b.status?.currentHealthy === 2 ? b : undefined;
+    });
+    assert.deepEqual(
+      [synced.status!.desiredHealthy, synced.status!.expectedPods, synced.status!.disruptionsAllowed, synced.status!.conditions?.map((x) => [x.type, x.status, x.reason])],
+      [2, 2, 0, [['DisruptionAllowed', 'False', 'InsufficientPods']]],
+    );
+    assert.match(await c.k(['get', 'pdb', 'guarded']), /^guarded\s+2\s+N\/A\s+0\s+\S+$/m);
+
+    // With no disruption to spare, drain cannot evict the guarded pod and says why.
+    const node = running[0]!.node!;
+    const blocked = await c.kubectl(['drain', node, '--ignore-daemonsets', '--force', '--timeout=7s'], { timeoutMs: 30_000 });
+    assert.notEqual(blocked.code, 0, blocked.stdout);
+    assert.match(blocked.stderr, /Cannot evict pod as it would violate the pod's disruption budget/, blocked.stderr);
+    assert.equal((await pods('app=guarded')).filter((p) => !p.deleting).length, 2, 'nothing guarded was evicted');
+
+    // One more replica makes one disruption allowed: the drain goes pod by pod, each eviction
+    // waiting for the replacement to be healthy, until the node is empty of them.
+    await c.k(['scale', 'deployment/guarded', '--replicas=3']);
+    await waitFor('one disruption allowed', async () => ((await budget()).status?.disruptionsAllowed === 1 ? true : undefined));
+    await c.k(['drain', node, '--ignore-daemonsets', '--force', '--timeout=90s'], { timeoutMs: 100_000 });
+    const after = await settled('app=guarded', 3);
+    assert.ok(after.every((p) => p.node !== node), JSON.stringify(after.map((p) => p.node)));
+    await c.k(['uncordon', node]);
+    await c.k(['delete', 'pdb', 'guarded']);
+  });
+
   it('deletes a Deployment in the background: its ReplicaSets and pods go too', async () => {
     await c.k(['apply', '-f', '-'], { input: deployment('bg', 'nginx', 2) });
     await settled('app=bg', 2);

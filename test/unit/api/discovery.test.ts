@@ -21,7 +21,7 @@ describe('discovery', () => {
   it('aggregated named groups carry their names and the scale subresource', () => {
     const doc = aggregatedDiscovery(false);
     const names = doc.items.map((i) => (i.metadata as { name?: string }).name);
-    assert.deepEqual(names.sort(), ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
+    assert.deepEqual(names.sort(), ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'policy']);
     const authz = doc.items.find((i) => (i.metadata as { name?: string }).name === 'authorization.k8s.io')!;
     assert.deepEqual(authz.versions[0].resources.map((r) => [r.resource, r.verbs]), [['selfsubjectaccessreviews', ['create']], ['selfsubjectrulesreviews', ['create']]]);
     const apps = doc.items.find((i) => (i.metadata as { name?: string }).name === 'apps')!;
@@ -31,7 +31,7 @@ describe('discovery', () => {
   });
 
   it('legacy documents', () => {
-    assert.deepEqual(apiGroupList().groups.map((g) => g.name).sort(), ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
+    assert.deepEqual(apiGroupList().groups.map((g) => g.name).sort(), ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'policy']);
     assert.equal(apiGroup('authentication.k8s.io')!.preferredVersion!.groupVersion, 'authentication.k8s.io/v1');
     assert.deepEqual(apiResourceList('authentication.k8s.io', 'v1')!.resources.map((r) => r.kind), ['SelfSubjectReview']);
     assert.equal(apiGroup(''), undefined);

@@ -6,8 +6,9 @@ import { lookupsFor, mayRoute, routeEntry, SLICE_CONTROLLER_USER, type RouteCont
 import { controllerActor } from '../../../lib/reconcile/writer.ts';
 import type { LogEntry, Selectable } from '../../../lib/store/types.ts';
 
-const ctx = (over: Partial<{ services: KubeObject[]; replicaSets: KubeObject[]; terminating: string[] }> = {}): RouteContext => ({
+const ctx = (over: Partial<{ services: KubeObject[]; replicaSets: KubeObject[]; budgets: KubeObject[]; terminating: string[] }> = {}): RouteContext => ({
   services: () => over.services ?? [],
+  budgets: () => over.budgets ?? [],
   replicaSets: () => over.replicaSets ?? [],
   namespaceTerminating: (ns) => (over.terminating ?? []).includes(ns),
 });
@@ -105,7 +106,7 @@ describe('routeEntry', () => {
       metadata: { name, namespace: 'default', ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
       spec: { selector: { matchLabels: { app } } },
     });
-    assert.deepEqual(lookupsFor(entry('pods', orphan)), ['services', 'replicaSets']);
+    assert.deepEqual(lookupsFor(entry('pods', orphan)), ['services', 'budgets', 'replicaSets']);
     const routes = routeEntry(entry('pods', orphan), ctx({ replicaSets: [rs('a', 'web'), rs('b', 'db'), rs('c', 'web', true)] }));
     assert.deepEqual(sorted(routes).filter((r) => r.startsWith('replicaset')), ['replicaset apps/ReplicaSet/default/a']);
   });
@@ -118,6 +119,25 @@ describe('routeEntry', () => {
     const prev: Selectable = { labels: { app: 'web' }, fields: {} };
     assert.deepEqual(sorted(routeEntry(entry('pods', relabeled, 'MODIFIED', prev), ctx({ services }))).filter((r) => r.startsWith('endpoints')),
       ['endpoints core/Service/default/db', 'endpoints core/Service/default/web']);
+  });
+
+  it('a pod wakes the PodDisruptionBudgets that select it now or selected it before; a budget wakes itself', () => {
+    const budget = (name: string, selector?: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'default', uid: `pdb-${name}` }, spec: selector ? { selector } : {},
+    });
+    const budgets = [
+      budget('web', { matchLabels: { app: 'web' } }),
+      budget('db', { matchExpressions: [{ key: 'app', operator: 'In', values: ['db'] }] }),
+      budget('everything', {}),
+      budget('nothing'),
+    ];
+    const of = (routes: { queue: string; key: string }[]) => sorted(routes).filter((r) => r.startsWith('disruption'));
+    assert.deepEqual(of(routeEntry(entry('pods', pod()), ctx({ budgets }))), ['disruption policy/PodDisruptionBudget/default/everything', 'disruption policy/PodDisruptionBudget/default/web']);
+    const relabeled = pod({ metadata: { name: 'web-abc-x1', namespace: 'default', labels: { app: 'db' }, ownerReferences: [rsOwner] } });
+    assert.deepEqual(of(routeEntry(entry('pods', relabeled, 'MODIFIED', { labels: { app: 'web' }, fields: {} }), ctx({ budgets }))), [
+      'disruption policy/PodDisruptionBudget/default/db', 'disruption policy/PodDisruptionBudget/default/everything', 'disruption policy/PodDisruptionBudget/default/web',
+    ]);
+    assert.deepEqual(of(routeEntry(entry('poddisruptionbudgets.policy', budget('web', {})), ctx())), ['disruption policy/PodDisruptionBudget/default/web']);
   });
 
   it('an EndpointSlice changed by anyone but its controller wakes the Service it is labelled with, before and after', () => {

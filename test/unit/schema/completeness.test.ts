@@ -28,7 +28,7 @@ function componentOf(model: string): string | undefined {
 
 const ROOTS = [
   'V1Pod', 'V1PodList', 'V1Deployment', 'V1DeploymentList', 'V1ReplicaSet', 'V1Service', 'V1Node', 'V1Namespace', 'CoreV1Event',
-  'V1Endpoints', 'V1ConfigMap', 'V1Secret', 'V1ServiceAccount', 'V1Lease', 'V1EndpointSlice', 'V1Scale', 'V1Eviction', 'V1Binding', 'V1DeleteOptions', 'V1Status',
+  'V1Endpoints', 'V1ConfigMap', 'V1Secret', 'V1ServiceAccount', 'V1Lease', 'V1EndpointSlice', 'V1PodDisruptionBudget', 'V1Scale', 'V1Eviction', 'V1Binding', 'V1DeleteOptions', 'V1Status',
 ];
 
 describe('schemas cover the Kubernetes API', () => {

@@ -20,6 +20,7 @@ export const EVENT = type('v1', 'Event');
 export const ENDPOINTS = type('v1', 'Endpoints');
 export const LEASE = type('coordination.k8s.io/v1', 'Lease');
 export const ENDPOINTSLICE = type('discovery.k8s.io/v1', 'EndpointSlice');
+export const PDB = type('policy/v1', 'PodDisruptionBudget');
 
 type Obj = Record<string, unknown>;
 
@@ -262,11 +263,23 @@ export const endpointSlice = (): Obj => ({
   ports: [{ name: 'http', port: 8080, protocol: 'TCP', appProtocol: 'http' }, { name: 'metrics', port: 9090 }],
 });
 
+export const podDisruptionBudget = (): Obj => ({
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  metadata: { name: 'web', namespace: 'default' },
+  spec: { minAvailable: '50%', selector: { matchLabels: { app: 'web' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+  status: {
+    currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, expectedPods: 3, observedGeneration: 1,
+    disruptedPods: { 'web-1': '2026-01-01T00:00:00Z' },
+    conditions: [{ type: 'DisruptionAllowed', status: 'True', reason: 'SufficientPods', message: '', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 1 }],
+  },
+});
+
 /** Every served kind with a valid object. */
 export const VALID: [ResourceType, () => Obj][] = [
   [POD, pod], [POD, richPod], [DEPLOYMENT, deployment], [REPLICASET, replicaSet], [SERVICE, service], [NODE, node], [NAMESPACE, namespace],
   [CONFIGMAP, configMap], [SECRET, secret], [SERVICEACCOUNT, serviceAccount], [EVENT, event], [EVENT, seriesEvent], [ENDPOINTS, endpoints], [LEASE, lease],
-  [ENDPOINTSLICE, endpointSlice],
+  [ENDPOINTSLICE, endpointSlice], [PDB, podDisruptionBudget],
 ];
 
 /** Sets a value at a dotted path (`spec.template.spec.containers.0.image`) in a copy. */

@@ -4,8 +4,8 @@ import { type ApiError, InvalidError } from '#lib/core/errors.ts';
 import { findDuplicateFields, validateKind, validateObject } from '#lib/api/schema/index.ts';
 import type { ResourceType } from '#lib/core/resources.ts';
 import {
-  CONFIGMAP, DEPLOYMENT, ENDPOINTS, ENDPOINTSLICE, EVENT, LEASE, NAMESPACE, NODE, POD, REPLICASET, SECRET, SERVICE, VALID,
-  configMap, deployment, endpointSlice, endpoints, event, lease, namespace, node, pod, replicaSet, secret, service, set,
+  CONFIGMAP, DEPLOYMENT, ENDPOINTS, ENDPOINTSLICE, EVENT, LEASE, PDB, NAMESPACE, NODE, POD, REPLICASET, SECRET, SERVICE, VALID,
+  configMap, deployment, endpointSlice, endpoints, event, lease, podDisruptionBudget, namespace, node, pod, replicaSet, secret, service, set,
 } from './fixtures.ts';
 
 type Obj = Record<string, unknown>;
@@ -213,6 +213,12 @@ const CASES: Case[] = [
   { name: 'slice ports with one name twice', type: ENDPOINTSLICE, body: set(endpointSlice(), 'ports.1.name', 'http'), field: 'ports[1].name', reason: 'FieldValueDuplicate' },
   { name: 'slice port with an unknown protocol', type: ENDPOINTSLICE, body: set(endpointSlice(), 'ports.0.protocol', 'ICMP'), field: 'ports[0].protocol', reason: 'FieldValueNotSupported' },
   { name: 'slice port with a bad appProtocol', type: ENDPOINTSLICE, body: set(endpointSlice(), 'ports.0.appProtocol', 'not a name'), field: 'ports[0].appProtocol', reason: 'FieldValueInvalid' },
+  { name: 'pdb with both minAvailable and maxUnavailable', type: PDB, body: set(podDisruptionBudget(), 'spec.maxUnavailable', 1), field: 'spec', reason: 'FieldValueInvalid', message: 'minAvailable and maxUnavailable cannot be both set' },
+  { name: 'pdb minAvailable over 100%', type: PDB, body: set(podDisruptionBudget(), 'spec.minAvailable', '150%'), field: 'spec.minAvailable', reason: 'FieldValueInvalid', message: 'must not be greater than 100%' },
+  { name: 'pdb negative maxUnavailable', type: PDB, body: set(set(podDisruptionBudget(), 'spec.minAvailable', undefined), 'spec.maxUnavailable', -1), field: 'spec.maxUnavailable', reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0' },
+  { name: 'pdb maxUnavailable not a percent', type: PDB, body: set(set(podDisruptionBudget(), 'spec.minAvailable', undefined), 'spec.maxUnavailable', 'half'), field: 'spec.maxUnavailable', reason: 'FieldValueInvalid', message: 'a valid percent string' },
+  { name: 'pdb bad selector', type: PDB, body: set(podDisruptionBudget(), 'spec.selector', { matchExpressions: [{ key: 'app', operator: 'In' }] }), field: 'spec.selector.matchExpressions[0].values', reason: 'FieldValueRequired' },
+  { name: 'pdb negative status', type: PDB, body: set(podDisruptionBudget(), 'status.disruptionsAllowed', -1), field: 'status.disruptionsAllowed', reason: 'FieldValueInvalid' },
   { name: 'slice with a bad generateName', type: ENDPOINTSLICE, body: set(endpointSlice(), 'metadata.generateName', 'Web-'), field: 'metadata.generateName', reason: 'FieldValueInvalid' },
 ];
 

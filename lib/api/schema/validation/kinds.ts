@@ -4,6 +4,7 @@ import type { Scale } from '../autoscaling.ts';
 import type { Lease } from '../coordination.ts';
 import type { Binding, ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service } from '../core.ts';
 import type { EndpointSlice } from '../discovery.ts';
+import { type PodDisruptionBudget, UNHEALTHY_POD_EVICTION_POLICIES } from '../policy.ts';
 import type { DeleteOptions, LabelSelector } from '../meta.ts';
 import type { PodTemplateSpec } from '../pod.ts';
 import {
@@ -378,6 +379,35 @@ export function validateLease(l: Lease, namespaced = true): FieldError[] {
   if (s.leaseTransitions !== undefined && s.leaseTransitions < 0) errs.push(invalid(p.child('leaseTransitions'), s.leaseTransitions, 'must be greater than or equal to 0'));
   if (s.strategy !== undefined && s.strategy !== '' && !LEASE_STRATEGIES.includes(s.strategy)) errs.push(notSupported(p.child('strategy'), s.strategy, LEASE_STRATEGIES));
   if (s.preferredHolder && !s.strategy) errs.push(required(p.child('strategy'), 'must be specified when preferredHolder is set'));
+  return errs;
+}
+
+/** ValidatePodDisruptionBudget: one of minAvailable and maxUnavailable, each a count or a percentage ≤ 100%. */
+export function validatePodDisruptionBudget(pdb: PodDisruptionBudget, namespaced = true): FieldError[] {
+  const errs = meta(pdb, 'PodDisruptionBudget', namespaced);
+  const spec = pdb.spec ?? {};
+  const p = root('spec');
+  if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
+    errs.push(invalid(p, spec, 'minAvailable and maxUnavailable cannot be both set'));
+  }
+  for (const field of ['minAvailable', 'maxUnavailable'] as const) {
+    const v = spec[field];
+    if (v === undefined) continue;
+    const fp = p.child(field);
+    const e = intOrPercent(v, fp);
+    errs.push(...e);
+    if (!e.length && typeof v === 'string' && Number(v.slice(0, -1)) > 100) errs.push(invalid(fp, v, 'must not be greater than 100%'));
+  }
+  errs.push(...validateLabelSelector(spec.selector, p.child('selector')));
+  const policy = spec.unhealthyPodEvictionPolicy;
+  if (policy !== undefined && !(UNHEALTHY_POD_EVICTION_POLICIES as readonly string[]).includes(policy)) {
+    errs.push(notSupported(p.child('unhealthyPodEvictionPolicy'), policy, UNHEALTHY_POD_EVICTION_POLICIES));
+  }
+  const st = pdb.status;
+  if (st) {
+    const sp = root('status');
+    for (const field of ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'] as const) errs.push(...nonNegative(sp.child(field), st[field]));
+  }
   return errs;
 }
 
