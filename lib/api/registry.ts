@@ -679,6 +679,10 @@ function resetStatusOnCreate(type: ResourceType, obj: KubeObject): void {
     case 'Service':
       obj.status = { loadBalancer: {} };
       break;
+    case 'PodDisruptionBudget':
+      // Until the disruption controller has seen it, a budget allows no disruption.
+      obj.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
+      break;
     default:
       break;
   }

@@ -125,6 +125,17 @@ const OBJECTS: Array<[string, Record<string, unknown>]> = [
     },
   ],
   ['serviceaccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } }],
+  // The status counts have no omitempty: Go renders them as 0.
+  ['pdb-min-available', {
+    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' },
+    spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } },
+    status: { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 },
+  }],
+  ['pdb-max-unavailable', {
+    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'api' },
+    spec: { selector: { matchLabels: { app: 'api' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['backend', 'worker'] }] }, maxUnavailable: '25%' },
+    status: { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 },
+  }],
   ['service-clusterip', service('my-cs', 'ClusterIP', { ports: [{ name: '5678-8080', protocol: 'TCP', port: 5678, targetPort: 8080 }] })],
   ['service-clusterip-headless', service('headless', 'ClusterIP', { clusterIP: 'None' })],
   [

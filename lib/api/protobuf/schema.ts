@@ -726,6 +726,26 @@ message Eviction {
   optional .meta.ObjectMeta metadata = 1;
   optional .meta.DeleteOptions deleteOptions = 2 [(ptr) = true];
 }
+message PodDisruptionBudget {
+  optional .meta.ObjectMeta metadata = 1;
+  optional PodDisruptionBudgetSpec spec = 2;
+  optional PodDisruptionBudgetStatus status = 3;
+}
+message PodDisruptionBudgetSpec {
+  optional .intstr.IntOrString minAvailable = 1 [(ptr) = true];
+  optional .meta.LabelSelector selector = 2 [(ptr) = true];
+  optional .intstr.IntOrString maxUnavailable = 3 [(ptr) = true];
+  optional string unhealthyPodEvictionPolicy = 4 [(ptr) = true];
+}
+message PodDisruptionBudgetStatus {
+  optional int64 observedGeneration = 1;
+  map<string, .meta.Time> disruptedPods = 2;
+  optional int32 disruptionsAllowed = 3 [(keep) = true];
+  optional int32 currentHealthy = 4 [(keep) = true];
+  optional int32 desiredHealthy = 5 [(keep) = true];
+  optional int32 expectedPods = 6 [(keep) = true];
+  repeated .meta.Condition conditions = 7;
+}
 `;
 
 const authorization = `
@@ -813,6 +833,7 @@ export const KINDS: ReadonlyArray<{ apiVersion: string; kind: string; message: s
   { apiVersion: 'v1', kind: 'ServiceAccount', message: 'core.ServiceAccount' },
   { apiVersion: 'apps/v1', kind: 'Deployment', message: 'apps.Deployment' },
   { apiVersion: 'policy/v1', kind: 'Eviction', message: 'policy.Eviction' },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', message: 'policy.PodDisruptionBudget' },
   { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', message: 'authorization.SelfSubjectAccessReview' },
   { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', message: 'authorization.SelfSubjectRulesReview' },
   { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', message: 'authentication.SelfSubjectReview' },

@@ -287,4 +287,17 @@ data: { a: "1" }
     const d = parseYaml(await c.k(['get', 'deployment', 'web', '-n', 'team-a', '-o', 'yaml']));
     assert.equal(d.spec.replicas, 6);
   });
+
+  it('creates a PodDisruptionBudget (protobuf body) and shows the status its controller keeps', async () => {
+    await c.k(['create', 'pdb', 'lone', '-n', 'team-a', '--selector=app=lone', '--max-unavailable=1']);
+    let budget: { status?: { observedGeneration?: number; expectedPods?: number; disruptionsAllowed?: number; conditions?: { reason: string }[] } } = {};
+    for (let i = 0; i < 120 && budget.status?.observedGeneration !== 1; i++) {
+      if (i) await new Promise((ok) => setTimeout(ok, 250));
+      budget = parseYaml(await c.k(['get', 'pdb', 'lone', '-n', 'team-a', '-o', 'yaml']));
+    }
+    // No pods selected: nothing expected, so no disruption allowed.
+    assert.deepEqual([budget.status?.observedGeneration, budget.status?.expectedPods, budget.status?.disruptionsAllowed, budget.status?.conditions?.map((x) => x.reason)], [1, 0, 0, ['InsufficientPods']]);
+    assert.match(await c.k(['get', 'pdb', '-n', 'team-a']), /^lone\s+N\/A\s+1\s+0\s+\S+$/m);
+    assert.match(await c.k(['describe', 'pdb', 'lone', '-n', 'team-a']), /Max unavailable:\s+1\nSelector:\s+app=lone/);
+  });
 });
