@@ -30,6 +30,12 @@ describe('validateObject: valid objects', () => {
     });
   }
 
+  it('accepts loopback endpoint addresses (pods run as host processes have 127.x addresses), unlike kube', () => {
+    validateObject(ENDPOINTS, set(endpoints(), 'subsets.0.addresses.0.ip', '127.0.3.7'), { fieldValidation: 'Strict' });
+    validateObject(ENDPOINTSLICE, set(endpointSlice(), 'endpoints.0.addresses.0', '127.0.3.7'), { fieldValidation: 'Strict' });
+    validateObject(ENDPOINTSLICE, set(set(endpointSlice(), 'addressType', 'IPv6'), 'endpoints', [{ addresses: ['::1'] }]), { fieldValidation: 'Strict' });
+  });
+
   it('treats null as unset (Go clients send creationTimestamp: null)', () => {
     const { object } = validateObject(DEPLOYMENT, deployment(), { fieldValidation: 'Strict' });
     assert.equal('creationTimestamp' in object.metadata, false);
@@ -198,7 +204,7 @@ const CASES: Case[] = [
   { name: 'new-style event without action', type: EVENT, body: set(set(event(), 'eventTime', '2024-01-01T00:00:00.000000Z'), 'action', undefined), field: 'action', reason: 'FieldValueRequired' },
   { name: 'lease duration 0', type: LEASE, body: set(lease(), 'spec.leaseDurationSeconds', 0), field: 'spec.leaseDurationSeconds', reason: 'FieldValueInvalid', message: 'must be greater than 0' },
   { name: 'lease preferredHolder without strategy', type: LEASE, body: set(lease(), 'spec.preferredHolder', 'b'), field: 'spec.strategy', reason: 'FieldValueRequired' },
-  { name: 'endpoints loopback address', type: ENDPOINTS, body: set(endpoints(), 'subsets.0.addresses.0.ip', '127.0.0.1'), field: 'subsets[0].addresses[0].ip', reason: 'FieldValueInvalid', message: 'may not be in the loopback range (127.0.0.0/8, ::1/128)' },
+  { name: 'endpoints link-local multicast address', type: ENDPOINTS, body: set(endpoints(), 'subsets.0.addresses.0.ip', '224.0.0.251'), field: 'subsets[0].addresses[0].ip', reason: 'FieldValueInvalid', message: 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)' },
   { name: 'slice without addressType', type: ENDPOINTSLICE, body: set(endpointSlice(), 'addressType', undefined), field: 'addressType', reason: 'FieldValueRequired' },
   { name: 'slice of an unknown addressType', type: ENDPOINTSLICE, body: set(endpointSlice(), 'addressType', 'IPX'), field: 'addressType', reason: 'FieldValueNotSupported', message: 'supported values: "FQDN", "IPv4", "IPv6"' },
   { name: 'slice endpoint without addresses', type: ENDPOINTSLICE, body: set(endpointSlice(), 'endpoints.1.addresses', []), field: 'endpoints[1].addresses', reason: 'FieldValueRequired', message: 'must contain at least 1 address' },

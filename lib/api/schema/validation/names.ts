@@ -138,8 +138,9 @@ function leadingBits(ip: string): { v4?: number; v6?: number } {
 }
 
 /**
- * ValidateEndpointIP: an endpoint may not be unspecified, loopback, link-local or link-local
- * multicast (those address the node itself, or its metadata service, not a backend).
+ * ValidateEndpointIP: an endpoint may not be unspecified, link-local or link-local multicast
+ * (those address the node itself, or its metadata service, not a backend). Unlike kube, loopback
+ * addresses are allowed: agents that run pods as host processes give each pod its own 127.x.y.z.
  */
 export function endpointIPErrors(ip: string): string[] {
   const family = isIP(ip);
@@ -148,8 +149,6 @@ export function endpointIPErrors(ip: string): string[] {
   const { v4, v6 } = leadingBits(ip);
   const allZero = family === 6 && /^[0:]+$/.test(ip);
   if (v4 === 0 || allZero) errs.push(`may not be unspecified (${ip})`);
-  const loopback = v4 !== undefined ? v4 >>> 24 === 127 : /^(0*:)*:?0*1$/.test(ip) && !allZero;
-  if (loopback) errs.push('may not be in the loopback range (127.0.0.0/8, ::1/128)');
   if (v4 !== undefined ? v4 >>> 16 === 0xa9fe : (v6! & 0xffc0) === 0xfe80) errs.push('may not be in the link-local range (169.254.0.0/16, fe80::/10)');
   if (v4 !== undefined ? v4 >>> 8 === 0xe00000 : v6 === 0xff02) errs.push('may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)');
   return errs;
