@@ -90,27 +90,36 @@ function setCondition(conditions: Condition[], next: Omit<Condition, 'lastTransi
   return old ? conditions.map((c) => (c.type === next.type ? updated : c)) : [...conditions, updated];
 }
 
-/** pdbhelper.UpdateDisruptionAllowedCondition. */
-export function withDisruptionAllowedCondition(status: Status, now: Date, failed = false): Status {
+/** pdbhelper.UpdateDisruptionAllowedCondition; with `failure`, failSafe's SyncFailed and its error. */
+export function withDisruptionAllowedCondition(status: Status, now: Date, failure?: string): Status {
   const allowed = status.disruptionsAllowed > 0;
   const condition = {
     type: DISRUPTION_ALLOWED,
     status: allowed ? 'True' as const : 'False' as const,
-    reason: failed ? 'SyncFailed' : allowed ? 'SufficientPods' : 'InsufficientPods',
-    message: '',
+    reason: failure !== undefined ? 'SyncFailed' : allowed ? 'SufficientPods' : 'InsufficientPods',
+    message: failure ?? '',
     ...(status.observedGeneration !== undefined ? { observedGeneration: status.observedGeneration } : {}),
   };
   return { ...status, conditions: setCondition(status.conditions ?? [], condition, now) };
 }
 
+/** pdbhelper.ConditionsAreUpToDate: the condition is there, for this generation, with the right status and reason. */
+function conditionUpToDate(status: Partial<Status>): boolean {
+  const c = status.conditions?.find((x) => x.type === DISRUPTION_ALLOWED);
+  if (!c || c.observedGeneration !== status.observedGeneration) return false;
+  const allowed = (status.disruptionsAllowed ?? 0) > 0;
+  return c.status === (allowed ? 'True' : 'False') && c.reason === (allowed ? 'SufficientPods' : 'InsufficientPods');
+}
+
 export function reconcileDisruption(input: DisruptionInput): ReconcileResult {
+  // No deletion check, as in kube: a budget a finalizer holds is still kept up to date.
   const { pdb, now } = input;
-  if (pdb.metadata?.deletionTimestamp) return { actions: [] };
   const spec = pdb.spec ?? {};
   const pods = podsOf(pdb, input.pods);
   const generation = pdb.metadata?.generation;
   const actions: Action[] = [];
   const old: Partial<Status> = pdb.status ?? {};
+  if (pods.length === 0) actions.push({ kind: 'event', involvedObject: referenceTo(kube(pdb)), type: 'Normal', reason: 'NoPods', message: 'No matching pods found' });
 
   let expected = 0;
   let desired = 0;
@@ -133,9 +142,10 @@ export function reconcileDisruption(input: DisruptionInput): ReconcileResult {
     }
   } catch (err) {
     if (!(err instanceof NoController)) throw err;
-    // failSafe: no disruptions until the budget can be computed again.
+    // failSafe: no disruptions until the budget can be computed again. observedGeneration stays
+    // where it was, so evictions also hear the budget is still being processed.
     actions.push({ kind: 'event', involvedObject: referenceTo(kube(pdb)), type: 'Warning', reason: 'CalculateExpectedPodCountFailed', message: `Failed to calculate the number of expected pods: ${err.message}` });
-    const status = withDisruptionAllowedCondition({ ...(old as Status), disruptionsAllowed: 0, currentHealthy: old.currentHealthy ?? 0, desiredHealthy: old.desiredHealthy ?? 0, expectedPods: old.expectedPods ?? 0, ...(generation !== undefined ? { observedGeneration: generation } : {}) }, now, true);
+    const status = withDisruptionAllowedCondition({ ...(old as Status), disruptionsAllowed: 0, currentHealthy: old.currentHealthy ?? 0, desiredHealthy: old.desiredHealthy ?? 0, expectedPods: old.expectedPods ?? 0 }, now, err.message);
     if (!semanticEqual(status, pdb.status)) actions.push({ kind: 'updateStatus', object: kube({ ...pdb, status }) });
     return { actions };
   }
@@ -156,11 +166,13 @@ export function reconcileDisruption(input: DisruptionInput): ReconcileResult {
     }
   }
 
-  // countHealthyPods: Ready, not being deleted, not just evicted.
+  // countHealthyPods: Ready, not being deleted, not just evicted (an eviction whose two minutes
+  // are up counts no more, even at the instant its entry is still kept).
   let healthy = 0;
   for (const pod of pods) {
     if (pod.metadata?.deletionTimestamp) continue;
-    if (disrupted[pod.metadata?.name ?? ''] !== undefined) continue;
+    const at = disrupted[pod.metadata?.name ?? ''];
+    if (at !== undefined && Date.parse(at) + DELETION_TIMEOUT_MS > now.getTime()) continue;
     if (isReady(pod)) healthy++;
   }
 
@@ -168,6 +180,10 @@ export function reconcileDisruption(input: DisruptionInput): ReconcileResult {
   let allowed = healthy - desired;
   if (expected <= 0 || allowed <= 0) allowed = 0;
 
+  const unchanged = old.currentHealthy === healthy && old.desiredHealthy === desired && old.expectedPods === expected
+    && old.disruptionsAllowed === allowed && semanticEqual(old.disruptedPods ?? {}, disrupted) && old.observedGeneration === generation && conditionUpToDate(old);
+  const requeue = recheck !== undefined ? { requeueAfterMs: Math.max(0, recheck - now.getTime()) + 1 } : {};
+  if (unchanged) return { actions, ...requeue };
   const status: Status = {
     ...(old.conditions ? { conditions: old.conditions } : {}),
     currentHealthy: healthy,
@@ -178,8 +194,8 @@ export function reconcileDisruption(input: DisruptionInput): ReconcileResult {
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
   };
   const next = withDisruptionAllowedCondition(status, now);
-  if (!semanticEqual(next, pdb.status)) actions.push({ kind: 'updateStatus', object: kube({ ...pdb, status: next }) });
-  return { actions, ...(recheck !== undefined ? { requeueAfterMs: Math.max(0, recheck - now.getTime()) + 1 } : {}) };
+  actions.push({ kind: 'updateStatus', object: kube({ ...pdb, status: next }) });
+  return { actions, ...requeue };
 }
 
 function warnUnmanaged(pdb: PodDisruptionBudget, unmanaged: Pod[], actions: Action[]): void {
