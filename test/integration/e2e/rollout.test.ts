@@ -3,6 +3,9 @@
  * stream → router → SQS → controllers and scheduler; simulated nodes run the pods).
  */
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestCluster, type TestCluster } from '../../helpers/cluster.ts';
 
@@ -145,6 +148,46 @@ describe('the reconcile loop with kubectl', () => {
     assert.ok(paused.every((p) => p.image === 'nginx:1.25'), 'nothing rolls while paused');
     await c.k(['rollout', 'resume', 'deployment/web']);
     await settled('app=web', 3, 'nginx:1.27');
+  });
+
+  it('waits, diffs, edits, restarts a rollout and lists its events as kubectl does everywhere', async () => {
+    await c.k(['apply', '-f', '-'], { input: deployment('daily', 'nginx', 2) });
+    assert.match(await c.k(['wait', '--for=condition=Available', 'deployment/daily', '--timeout=30s'], { timeoutMs: 40_000 }), /condition met/);
+
+    // diff: exit 1 and the changed fields, from a server-side dry run; nothing is written.
+    const diff = await c.kubectl(['diff', '-f', '-'], { input: deployment('daily', 'nginx:1.27', 3) });
+    assert.equal(diff.code, 1, diff.stderr);
+    assert.match(diff.stdout, /^-\s+replicas: 2$/m);
+    assert.match(diff.stdout, /^\+\s+replicas: 3$/m);
+    assert.match(diff.stdout, /^\+\s+- image: nginx:1\.27$/m);
+    assert.equal((await c.k(['get', 'deployment', 'daily', '-o', 'jsonpath={.spec.replicas}'])).trim(), '2');
+
+    // edit through an editor that changes the replicas in the file kubectl hands it.
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-editor-'));
+    const editor = join(dir, 'editor.sh');
+    writeFileSync(editor, "#!/bin/sh\nsed -i 's/replicas: 2/replicas: 3/' \"$1\"\n");
+    chmodSync(editor, 0o755);
+    process.env.KUBE_EDITOR = editor;
+    try {
+      assert.match(await c.k(['edit', 'deployment', 'daily']), /edited/);
+    } finally {
+      delete process.env.KUBE_EDITOR;
+    }
+    await settled('app=daily', 3);
+
+    // rollout restart: a new ReplicaSet from the restartedAt annotation, rolled out to the end.
+    const before = (await pods('app=daily')).map((p) => p.name);
+    await c.k(['rollout', 'restart', 'deployment/daily']);
+    await c.k(['rollout', 'status', 'deployment/daily', '--timeout=60s'], { timeoutMs: 70_000 });
+    const restarted = await settled('app=daily', 3);
+    assert.ok(restarted.every((p) => !before.includes(p.name)), 'every pod replaced');
+    assert.equal((await c.k(['get', 'rs', '-l', 'app=daily', '-o', 'name'])).trim().split('\n').length, 2);
+
+    const events = await c.k(['events', '--for', 'deployment/daily']);
+    // The edit's scale-up, then the restart's old ReplicaSet scaled away.
+    assert.match(events, /ScalingReplicaSet\s+Deployment\/daily\s+Scaled up replica set daily-\S+ from 2 to 3/);
+    assert.match(events, /ScalingReplicaSet\s+Deployment\/daily\s+Scaled down replica set daily-\S+ from \d+ to 0/);
+    await c.k(['delete', 'deployment', 'daily']);
   });
 
   it('refuses a Deployment whose selector does not match its template (422)', async () => {
