@@ -11,7 +11,8 @@
  * (default 1000; ≤ BENCH_E2E_NODES skips the idle measurement), BENCH_E2E_IDLE_SECONDS (default 60),
  * BENCH_E2E_IDLE_SETTLE_SECONDS (default 15), BENCH_E2E_RENEW_MS (default 10000), BENCH_E2E_TIMEOUT_SECONDS
  * (default 180), BENCH_E2E_AGENT_CONCURRENCY (pods the simulated nodes' process works on at once; the
- * agent's default 16 when unset), BENCH_E2E_CPU_PROFILE=<file> (.cpuprofiles of the cluster's main thread
+ * agent's default 16 when unset), BENCH_E2E_WRITE_CONCURRENCY (the cluster's writes to DynamoDB Local at
+ * once; the cluster's default 16 when unset, 0 for no limit), BENCH_E2E_CPU_PROFILE=<file> (.cpuprofiles of the cluster's main thread
  * during the rollout and, as <file>.idle.cpuprofile, the idle window). Its raw floor takes BENCH_SECONDS
  * and BENCH_CONCURRENCY, and BENCH_JVM_WARMUP_SECONDS with a default of 5.
  */
@@ -87,6 +88,7 @@ const PARTS: Record<string, () => Promise<PartOutcome>> = {
       idleSettleSeconds: numEnv('BENCH_E2E_IDLE_SETTLE_SECONDS', 15, 0),
       renewIntervalMs: Math.round(numEnv('BENCH_E2E_RENEW_MS', 10_000, 100)),
       ...(process.env.BENCH_E2E_AGENT_CONCURRENCY ? { agentConcurrency: Math.round(numEnv('BENCH_E2E_AGENT_CONCURRENCY', 16, 1)) } : {}),
+      ...(process.env.BENCH_E2E_WRITE_CONCURRENCY ? { writeConcurrency: Math.round(numEnv('BENCH_E2E_WRITE_CONCURRENCY', 16, 0)) } : {}),
       latencyPods: Math.round(numEnv('BENCH_E2E_LATENCY_PODS', nodes, 0)),
       latencyPodsPerSecond: numEnv('BENCH_E2E_LATENCY_PODS_PER_SECOND', 5, 0.1),
       timeoutSeconds: numEnv('BENCH_E2E_TIMEOUT_SECONDS', 180, 1),

@@ -79,6 +79,7 @@ async function start(args: string[]): Promise<void> {
     maxWatchSeconds: process.env.SKIFF_MAX_WATCH_SECONDS ? Number(process.env.SKIFF_MAX_WATCH_SECONDS) : undefined,
     watchWindowSeconds: process.env.SKIFF_WATCH_WINDOW_SECONDS ? Number(process.env.SKIFF_WATCH_WINDOW_SECONDS) : undefined,
     nodeMonitorGraceSeconds: process.env.SKIFF_NODE_MONITOR_GRACE_SECONDS ? Number(process.env.SKIFF_NODE_MONITOR_GRACE_SECONDS) : undefined,
+    writeConcurrency: process.env.SKIFF_WRITE_CONCURRENCY ? Number(process.env.SKIFF_WRITE_CONCURRENCY) : undefined,
     log: (line) => {
       if (verbose || !line.startsWith('{')) console.error(line);
     },

@@ -111,6 +111,7 @@ export class Registry {
   // ---------------------------------------------------------------- create
 
   async create(type: ResourceType, body: unknown, namespace: string | undefined, opts: WriteOptions): Promise<WriteResult> {
+    const rank = opts.rank ?? this.clock().getTime();
     for (let attempt = 0; ; attempt++) {
       const input = withNamespace(type, body, namespace);
       const meta = input.metadata;
@@ -118,23 +119,27 @@ export class Registry {
       const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
       if (generated) meta.name = `${(meta.generateName as string).slice(0, MAX_GENERATE_NAME_PREFIX)}${randomSuffix()}`;
       const { object, warnings } = validateObject(type, input, { fieldValidation: opts.fieldValidation ?? 'Strict', rawJson: opts.rawJson });
-      const prepared = this.prepareCreate(type, object, opts);
-      const guards = await admitCreate({ type, object: prepared, store: this.store, clock: this.clock });
-      try {
-        if (opts.dryRun) {
-          await this.checkCreatable(type, prepared);
-          return { object: prepared, warnings, created: true };
+      // The object is stamped (uid, creationTimestamp) once it has its write turn (see
+      // ObjectStore.admit); a dry run writes nothing and takes none.
+      const commit = async (): Promise<{ result: WriteResult } | { backoff: boolean }> => {
+        const prepared = this.prepareCreate(type, object, opts);
+        const guards = await admitCreate({ type, object: prepared, store: this.store, clock: this.clock });
+        try {
+          if (opts.dryRun) {
+            await this.checkCreatable(type, prepared);
+            return { result: { object: prepared, warnings, created: true } };
+          }
+          return { result: { object: await this.store.create(type, prepared, opts, opts.expectNew ? { ...guards, expectNew: true } : guards), warnings, created: true } };
+        } catch (err) {
+          if (generated && err instanceof ApiError && err.reason === 'AlreadyExists' && attempt < 3) return { backoff: false };
+          // An allocation decided from a view another allocation changed: decide again.
+          if (guards && err instanceof ApiError && err.reason === 'Conflict' && attempt < this.retries) return { backoff: true };
+          throw err;
         }
-        return { object: await this.store.create(type, prepared, opts, opts.expectNew ? { ...guards, expectNew: true } : guards), warnings, created: true };
-      } catch (err) {
-        if (generated && err instanceof ApiError && err.reason === 'AlreadyExists' && attempt < 3) continue;
-        // An allocation decided from a view another allocation changed: decide again.
-        if (guards && err instanceof ApiError && err.reason === 'Conflict' && attempt < this.retries) {
-          await backoff(attempt);
-          continue;
-        }
-        throw err;
-      }
+      };
+      const outcome = opts.dryRun || !this.store.admit ? await commit() : await this.store.admit(rank, commit);
+      if ('result' in outcome) return outcome.result;
+      if (outcome.backoff) await backoff(attempt);
     }
   }
 
@@ -289,7 +294,10 @@ export class Registry {
         if (next.create) {
           guards = await admitCreate({ type, object: next.create, store: this.store, clock: this.clock });
           if (opts.dryRun) return { object: next.create, warnings, created: true };
-          return { object: await this.store.create(type, next.create, opts, guards), warnings, created: true };
+          // (Stamped already: the turn's wait, short unless the store is saturated, is in its age.)
+          const create = () => this.store.create(type, next.create!, opts, guards);
+          const rank = opts.rank ?? this.clock().getTime();
+          return { object: await (this.store.admit ? this.store.admit(rank, create) : create()), warnings, created: true };
         }
         const updated = next.update!;
         guards = await admitUpdate({ type, object: updated, live: live!, store: this.store, clock: this.clock });

@@ -67,6 +67,12 @@ export interface RequestContext {
   requestId: string;
   userAgent?: string;
   sourceIp?: string;
+  /**
+   * Where the write stands in line when the store's writes wait their turn (see `WriteGate`): a
+   * time in ms, earlier first. Unset, a create ranks by its arrival and any other write by its
+   * object's creation. Not recorded.
+   */
+  rank?: number;
 }
 
 export type Clock = () => Date;

@@ -45,6 +45,12 @@ export interface LocalClusterOptions {
   maxWatchSeconds?: number;
   /** How far back a watch may start (default one hour); older starts get 410 Gone. */
   watchWindowSeconds?: number;
+  /**
+   * Most writes DynamoDB Local runs at once, oldest object first (default 16; 0 for no limit).
+   * One JVM on the machine's cores has a fixed capacity: without a limit a burst of creates fills
+   * its queue and every pod already created waits behind it (see `WriteGate`).
+   */
+  writeConcurrency?: number;
   log?: (line: string) => void;
   /** Hooks to measure the runtime with (the benchmarks); nothing calls them otherwise. */
   instrument?: LocalInstrumentation;
@@ -77,6 +83,9 @@ export interface LocalCluster {
   api: Api;
   stop(): Promise<void>;
 }
+
+/** DynamoDB Local's writes in flight at once (measured: see docs/architecture.md, "Writes in turn"). */
+const DEFAULT_WRITE_CONCURRENCY = 16;
 
 async function checkPortFree(host: string, port: number): Promise<void> {
   if (port === 0) return;
@@ -117,7 +126,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const client = localDynamoClient(ddb.endpoint);
     opts.instrument?.dynamo?.(client);
     const tables = await createTables(client, 'skiff-');
-    const store = new DynamoStore({ client, tables, clock, watchWindowSeconds: opts.watchWindowSeconds });
+    const writeConcurrency = opts.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
+    const store = new DynamoStore({ client, tables, clock, watchWindowSeconds: opts.watchWindowSeconds, ...(writeConcurrency > 0 ? { writeConcurrency } : {}) });
     stops.push(async () => store.close?.());
     await bootstrap(new Registry({ store, clock }));
     const loop = await startReconcileLoop({

@@ -48,6 +48,12 @@ const pending = (p: Pod) =>
   (p.spec?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME &&
   p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 
+/** A pod's report ranks with the pod's own writes when writes wait their turn (see `WriteGate`). */
+function rankOf(pod: Pod): { rank?: number } {
+  const born = Date.parse(pod.metadata?.creationTimestamp ?? '');
+  return Number.isNaN(born) ? {} : { rank: born };
+}
+
 /** kube's queue order without priorities: oldest first, then by name. */
 const byAge = (a: Pod, b: Pod) =>
   (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '') || podKey(a).localeCompare(podKey(b));
@@ -67,7 +73,7 @@ export function schedulerPass(deps: SchedulerDeps): () => Promise<PassResult> {
     recordEvent(deps.registry, deps.clock, {
       involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' },
       type, reason, message, component: SCHEDULER_NAME,
-    }, ctx('create')).catch((err: unknown) => deps.log?.({ level: 'WARN', message: 'could not record event', reason, error: String(err) }));
+    }, { ...ctx('create'), ...rankOf(pod) }).catch((err: unknown) => deps.log?.({ level: 'WARN', message: 'could not record event', reason, error: String(err) }));
 
   // The pods as of the last pass, kept warm between passes: each pass reads only the changes since.
   const warmPods = new WarmList(store, PODS);

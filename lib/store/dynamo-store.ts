@@ -36,6 +36,7 @@ import { selectableOf } from './selectable.ts';
 import { Subscription } from './subscription.ts';
 import type { ListOptions, ListResult, LogEntry, ObjectStore, WatchEvent, WatchOptions, WriteGuards } from './types.ts';
 import { eventFor, selectsObject, type Selection } from './watch-filter.ts';
+import { WriteGate } from './write-gate.ts';
 
 /** Test seams. Production code passes none. */
 export interface StoreHooks {
@@ -58,6 +59,12 @@ export interface DynamoStoreOptions {
   /** How long a request for a resourceVersion not yet issued waits before its 504. Default 3000. */
   tooLargeWaitMs?: number;
   hooks?: StoreHooks;
+  /**
+   * Most writes running at once, oldest object first (see `WriteGate`): updates and deletes wait
+   * for a turn in the store, creates in `admit` (their caller's). Unset, no limit. For a database of
+   * fixed capacity, as DynamoDB Local is on the machine's cores; DynamoDB itself scales with load.
+   */
+  writeConcurrency?: number;
 }
 
 /**
@@ -137,6 +144,7 @@ export class DynamoStore implements ObjectStore {
   readonly #tooLargeWaitMs: number;
   readonly #hooks: StoreHooks;
   readonly #tailers = new Map<string, LogTailer>();
+  readonly #gate: WriteGate | undefined;
   #closed = false;
 
   constructor(opts: DynamoStoreOptions) {
@@ -148,6 +156,7 @@ export class DynamoStore implements ObjectStore {
     this.#bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 2000;
     this.#tooLargeWaitMs = opts.tooLargeWaitMs ?? 3000;
     this.#hooks = opts.hooks ?? {};
+    this.#gate = opts.writeConcurrency === undefined ? undefined : new WriteGate(opts.writeConcurrency);
   }
 
   /** Stops every log tailer; open watches end. */
@@ -248,6 +257,17 @@ export class DynamoStore implements ObjectStore {
     return this.#guard(() => this.#write('delete', type, obj, ctx));
   }
 
+  admit<T>(rank: number, work: () => Promise<T>): Promise<T> {
+    return this.#gate ? this.#gate.run(rank, work) : work();
+  }
+
+  /** An update or delete in its turn, ranked by the caller's rank or else by its object's creation. */
+  #inTurn<T>(obj: KubeObject, ctx: RequestContext, work: () => Promise<T>): Promise<T> {
+    if (!this.#gate) return work();
+    const born = ctx.rank ?? Date.parse(obj.metadata.creationTimestamp ?? '');
+    return this.#gate.run(Number.isNaN(born) ? this.#clock().getTime() : born, work);
+  }
+
   async #guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -293,142 +313,147 @@ export class DynamoStore implements ObjectStore {
     }
     const payload = await encodePayload(obj);
 
-    for (let attempt = 1; ; attempt++) {
-      // The item a caller just read at the version it names is that version's item: reuse it
-      // instead of reading it again (the Put is conditioned on that exact version anyway).
-      // Likewise a namespace seen alive a moment ago (the transaction checks it again).
-      const known = attempt === 1 && expected !== undefined ? this.#recent.at(typeKey, sk, expected) : undefined;
-      const nsKnown = attempt === 1 && verb === 'create' && namespace !== undefined ? this.#recent.fresh(NAMESPACES_KEY, objectSk(undefined, namespace)) : undefined;
-      // A name generated from generateName a moment ago almost surely exists nowhere: skip the
-      // fail-fast read (the transaction's condition still refuses a collision, and the caller
-      // retries a generated name that collides).
-      const generated = attempt === 1 && verb === 'create' && (!!guards?.expectNew || (!!obj.metadata.generateName && name.startsWith(obj.metadata.generateName)));
-      const [cur, nsItem] = await Promise.all([
-        known ?? (generated ? undefined : this.#io.getObjectItem(typeKey, sk)),
-        verb === 'create' && namespace !== undefined ? (nsKnown ?? this.#io.getObjectItem(NAMESPACES_KEY, objectSk(undefined, namespace))) : undefined,
-      ]);
-      if (nsItem && namespace !== undefined && !nsKnown) this.#recent.remember(NAMESPACES_KEY, objectSk(undefined, namespace), nsItem);
-      const live = cur !== undefined && !flag(cur, 'deleted');
-      const curRv = cur ? num(cur, 'rv') : undefined;
-      // Fail fast on what the transaction would refuse anyway, before taking a number.
-      if (verb === 'create') {
-        if (live) throw new AlreadyExistsError(ref);
-        if (namespace !== undefined) namespaceCheck(ref, namespace, nsItem);
-      } else {
-        if (!live) throw new NotFoundError(ref);
-        if (expected !== undefined && expected !== curRv) throw new ConflictError(ref);
-      }
-      const prev = live && cur ? await this.#io.decodeObject(cur) : undefined;
-      if (verb === 'update' && prev && sameContent(prev, obj)) {
-        // No write to condition on the version: when it came from memory, check it is current.
-        if (known) {
-          const fresh = await this.#io.getObjectItem(typeKey, sk);
-          if (!fresh || flag(fresh, 'deleted')) throw new NotFoundError(ref);
-          if (num(fresh, 'rv') !== curRv) throw new ConflictError(ref);
+    const attempts = async (): Promise<KubeObject> => {
+      for (let attempt = 1; ; attempt++) {
+        // The item a caller just read at the version it names is that version's item: reuse it
+        // instead of reading it again (the Put is conditioned on that exact version anyway).
+        // Likewise a namespace seen alive a moment ago (the transaction checks it again).
+        const known = attempt === 1 && expected !== undefined ? this.#recent.at(typeKey, sk, expected) : undefined;
+        const nsKnown = attempt === 1 && verb === 'create' && namespace !== undefined ? this.#recent.fresh(NAMESPACES_KEY, objectSk(undefined, namespace)) : undefined;
+        // A name generated from generateName a moment ago almost surely exists nowhere: skip the
+        // fail-fast read (the transaction's condition still refuses a collision, and the caller
+        // retries a generated name that collides).
+        const generated = attempt === 1 && verb === 'create' && (!!guards?.expectNew || (!!obj.metadata.generateName && name.startsWith(obj.metadata.generateName)));
+        const [cur, nsItem] = await Promise.all([
+          known ?? (generated ? undefined : this.#io.getObjectItem(typeKey, sk)),
+          verb === 'create' && namespace !== undefined ? (nsKnown ?? this.#io.getObjectItem(NAMESPACES_KEY, objectSk(undefined, namespace))) : undefined,
+        ]);
+        if (nsItem && namespace !== undefined && !nsKnown) this.#recent.remember(NAMESPACES_KEY, objectSk(undefined, namespace), nsItem);
+        const live = cur !== undefined && !flag(cur, 'deleted');
+        const curRv = cur ? num(cur, 'rv') : undefined;
+        // Fail fast on what the transaction would refuse anyway, before taking a number.
+        if (verb === 'create') {
+          if (live) throw new AlreadyExistsError(ref);
+          if (namespace !== undefined) namespaceCheck(ref, namespace, nsItem);
+        } else {
+          if (!live) throw new NotFoundError(ref);
+          if (expected !== undefined && expected !== curRv) throw new ConflictError(ref);
         }
-        return prev;
-      }
-
-      // The number is taken last: every check that can fail without a write has run. From here on
-      // any failure must settle the number (see #settle), or it stays a hole until a reader fills it.
-      const rev = await this.#io.takeNumber(typeKey);
-      const stamped = stamp(obj, rev);
-      const entryBody: Omit<LogEntry, 'hash'> = {
-        type: typeKey,
-        rev: String(rev),
-        eventType: verb === 'create' ? 'ADDED' : verb === 'update' ? 'MODIFIED' : 'DELETED',
-        namespace: namespace ?? '',
-        name,
-        uid: obj.metadata.uid ?? prev?.metadata.uid ?? '',
-        object: stamped,
-        ...(prev && curRv !== undefined ? { prevRev: String(curRv), prevSelectable: selectableOf(type, prev) } : {}),
-        actor: { user: ctx.actor.user, groups: [...ctx.actor.groups], ...(ctx.actor.uid ? { uid: ctx.actor.uid } : {}) },
-        verb: ctx.verb,
-        requestId: ctx.requestId,
-        ...(ctx.userAgent !== undefined ? { userAgent: ctx.userAgent } : {}),
-        ...(ctx.sourceIp !== undefined ? { sourceIp: ctx.sourceIp } : {}),
-        time: this.#clock().toISOString(),
-        ...(cur && str(cur, 'hash') ? { prevHash: str(cur, 'hash') } : {}),
-      };
-      let hash = '';
-      let plan: Plan | undefined;
-      try {
-        const entry: LogEntry = { ...entryBody, hash: entryHash(entryBody) };
-        hash = entry.hash;
-        plan = this.#plan({ verb, typeKey, sk, rev, cur, curRv, prev, obj, payload, entry, namespace });
-        const claimsAt = plan.items.length;
-        for (const c of guards?.claims ?? []) {
-          if (c.bump) {
-            plan.items.push({
-              Update: { TableName: this.#io.tables.objects, Key: { pk: s(CLAIMS_PK), sk: s(c.key) }, UpdateExpression: 'ADD v :one', ExpressionAttributeValues: { ':one': n(1) } },
-            });
-            continue;
+        const prev = live && cur ? await this.#io.decodeObject(cur) : undefined;
+        if (verb === 'update' && prev && sameContent(prev, obj)) {
+          // No write to condition on the version: when it came from memory, check it is current.
+          if (known) {
+            const fresh = await this.#io.getObjectItem(typeKey, sk);
+            if (!fresh || flag(fresh, 'deleted')) throw new NotFoundError(ref);
+            if (num(fresh, 'rv') !== curRv) throw new ConflictError(ref);
           }
-          plan.items.push({
-            Update: {
-              TableName: this.#io.tables.objects,
-              Key: { pk: s(CLAIMS_PK), sk: s(c.key) },
-              UpdateExpression: 'SET v = :next',
-              ConditionExpression: c.expect === undefined ? 'attribute_not_exists(v)' : 'v = :expect',
-              ExpressionAttributeValues: { ':next': n((c.expect ?? 0) + 1), ...(c.expect === undefined ? {} : { ':expect': n(c.expect) }) },
-            },
-          });
+          return prev;
         }
-        plan.claimsAt = claimsAt;
-        await this.#hooks.beforeCommit?.({ type: typeKey, rev, verb, attempt });
-        await this.#io.transact(plan.items, randomUUID());
-        const written = plan.items[plan.objectIndex].Put?.Item;
-        if (written && verb !== 'delete') this.#recent.remember(typeKey, sk, written);
-        else this.#recent.forget(typeKey, sk);
-        this.#nudge(typeKey);
-        return stamped;
-      } catch (err) {
-        // (Before the transaction was built `hash` is '', which no log item carries.)
-        if (await this.#settle(typeKey, rev, hash)) {
-          // The "failure" came after the commit (a timeout on the way back): it is a success.
+
+        // The number is taken last: every check that can fail without a write has run. From here on
+        // any failure must settle the number (see #settle), or it stays a hole until a reader fills it.
+        const rev = await this.#io.takeNumber(typeKey);
+        const stamped = stamp(obj, rev);
+        const entryBody: Omit<LogEntry, 'hash'> = {
+          type: typeKey,
+          rev: String(rev),
+          eventType: verb === 'create' ? 'ADDED' : verb === 'update' ? 'MODIFIED' : 'DELETED',
+          namespace: namespace ?? '',
+          name,
+          uid: obj.metadata.uid ?? prev?.metadata.uid ?? '',
+          object: stamped,
+          ...(prev && curRv !== undefined ? { prevRev: String(curRv), prevSelectable: selectableOf(type, prev) } : {}),
+          actor: { user: ctx.actor.user, groups: [...ctx.actor.groups], ...(ctx.actor.uid ? { uid: ctx.actor.uid } : {}) },
+          verb: ctx.verb,
+          requestId: ctx.requestId,
+          ...(ctx.userAgent !== undefined ? { userAgent: ctx.userAgent } : {}),
+          ...(ctx.sourceIp !== undefined ? { sourceIp: ctx.sourceIp } : {}),
+          time: this.#clock().toISOString(),
+          ...(cur && str(cur, 'hash') ? { prevHash: str(cur, 'hash') } : {}),
+        };
+        let hash = '';
+        let plan: Plan | undefined;
+        try {
+          const entry: LogEntry = { ...entryBody, hash: entryHash(entryBody) };
+          hash = entry.hash;
+          plan = this.#plan({ verb, typeKey, sk, rev, cur, curRv, prev, obj, payload, entry, namespace });
+          const claimsAt = plan.items.length;
+          for (const c of guards?.claims ?? []) {
+            if (c.bump) {
+              plan.items.push({
+                Update: { TableName: this.#io.tables.objects, Key: { pk: s(CLAIMS_PK), sk: s(c.key) }, UpdateExpression: 'ADD v :one', ExpressionAttributeValues: { ':one': n(1) } },
+              });
+              continue;
+            }
+            plan.items.push({
+              Update: {
+                TableName: this.#io.tables.objects,
+                Key: { pk: s(CLAIMS_PK), sk: s(c.key) },
+                UpdateExpression: 'SET v = :next',
+                ConditionExpression: c.expect === undefined ? 'attribute_not_exists(v)' : 'v = :expect',
+                ExpressionAttributeValues: { ':next': n((c.expect ?? 0) + 1), ...(c.expect === undefined ? {} : { ':expect': n(c.expect) }) },
+              },
+            });
+          }
+          plan.claimsAt = claimsAt;
+          await this.#hooks.beforeCommit?.({ type: typeKey, rev, verb, attempt });
+          await this.#io.transact(plan.items, randomUUID());
+          const written = plan.items[plan.objectIndex].Put?.Item;
+          if (written && verb !== 'delete') this.#recent.remember(typeKey, sk, written);
+          else this.#recent.forget(typeKey, sk);
           this.#nudge(typeKey);
           return stamped;
+        } catch (err) {
+          // (Before the transaction was built `hash` is '', which no log item carries.)
+          if (await this.#settle(typeKey, rev, hash)) {
+            // The "failure" came after the commit (a timeout on the way back): it is a success.
+            this.#nudge(typeKey);
+            return stamped;
+          }
+          this.#recent.forget(typeKey, sk);
+          // The namespace seen alive is forgotten only when the failure may be its doing.
+          const forgetNamespace = () => {
+            if (namespace !== undefined) this.#recent.forget(NAMESPACES_KEY, objectSk(undefined, namespace));
+          };
+          if (!plan) {
+            forgetNamespace();
+            throw toApiError(err);
+          }
+          const reasons = cancellationReasons(err);
+          if (reasons.length === 0) {
+            forgetNamespace();
+            throw toApiError(err);
+          }
+          const unexpected = reasons.find((r) => r.Code && !RETRYABLE_REASONS.has(r.Code));
+          if (unexpected) throw reasonError(unexpected.Code ?? '', err);
+          if (plan.claimsAt !== undefined && reasons.slice(plan.claimsAt).some((r) => r.Code === 'ConditionalCheckFailed')) {
+            // What the claim stood for changed since the writer read it: its decision is stale.
+            throw new ConflictError(ref, 'the state this change was decided from has changed; please decide again');
+          }
+          const objectReason = reasons[plan.objectIndex];
+          const nsReason = plan.namespaceIndex === undefined ? undefined : reasons[plan.namespaceIndex];
+          if (nsReason?.Code === 'ConditionalCheckFailed') {
+            forgetNamespace();
+            namespaceCheck(ref, namespace ?? '', nsReason.Item);
+          }
+          if (objectReason?.Code === 'ConditionalCheckFailed') {
+            const now = objectReason.Item;
+            const nowLive = now !== undefined && !flag(now, 'deleted');
+            if (verb === 'create' && nowLive) throw new AlreadyExistsError(ref);
+            if (verb !== 'create' && !nowLive) throw new NotFoundError(ref);
+            if (verb !== 'create' && expected !== undefined) throw new ConflictError(ref);
+            // Otherwise the state moved under a write that did not pin it (a create over a tombstone
+            // that changed, an update without a resourceVersion): read again.
+          }
+          // Anything left (our slot filled by a reader, a TransactionConflict) says nothing about the
+          // preconditions: read again and retry with a new number.
+          if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConflictError(ref, 'the object is being modified too often; please retry');
         }
-        this.#recent.forget(typeKey, sk);
-        // The namespace seen alive is forgotten only when the failure may be its doing.
-        const forgetNamespace = () => {
-          if (namespace !== undefined) this.#recent.forget(NAMESPACES_KEY, objectSk(undefined, namespace));
-        };
-        if (!plan) {
-          forgetNamespace();
-          throw toApiError(err);
-        }
-        const reasons = cancellationReasons(err);
-        if (reasons.length === 0) {
-          forgetNamespace();
-          throw toApiError(err);
-        }
-        const unexpected = reasons.find((r) => r.Code && !RETRYABLE_REASONS.has(r.Code));
-        if (unexpected) throw reasonError(unexpected.Code ?? '', err);
-        if (plan.claimsAt !== undefined && reasons.slice(plan.claimsAt).some((r) => r.Code === 'ConditionalCheckFailed')) {
-          // What the claim stood for changed since the writer read it: its decision is stale.
-          throw new ConflictError(ref, 'the state this change was decided from has changed; please decide again');
-        }
-        const objectReason = reasons[plan.objectIndex];
-        const nsReason = plan.namespaceIndex === undefined ? undefined : reasons[plan.namespaceIndex];
-        if (nsReason?.Code === 'ConditionalCheckFailed') {
-          forgetNamespace();
-          namespaceCheck(ref, namespace ?? '', nsReason.Item);
-        }
-        if (objectReason?.Code === 'ConditionalCheckFailed') {
-          const now = objectReason.Item;
-          const nowLive = now !== undefined && !flag(now, 'deleted');
-          if (verb === 'create' && nowLive) throw new AlreadyExistsError(ref);
-          if (verb !== 'create' && !nowLive) throw new NotFoundError(ref);
-          if (verb !== 'create' && expected !== undefined) throw new ConflictError(ref);
-          // Otherwise the state moved under a write that did not pin it (a create over a tombstone
-          // that changed, an update without a resourceVersion): read again.
-        }
-        // Anything left (our slot filled by a reader, a TransactionConflict) says nothing about the
-        // preconditions: read again and retry with a new number.
-        if (attempt >= MAX_WRITE_ATTEMPTS) throw new ConflictError(ref, 'the object is being modified too often; please retry');
       }
-    }
+    };
+    // Updates and deletes wait for their turn here, payload ready; a create was admitted by its
+    // caller before it was stamped (see ObjectStore.admit).
+    return verb === 'create' ? attempts() : this.#inTurn(obj, ctx, attempts);
   }
 
   /**

@@ -153,6 +153,13 @@ export interface ObjectStore {
   knownAt?(type: ResourceType, namespace: string | undefined, name: string, resourceVersion: string): Promise<KubeObject | undefined>;
   /** A claim key's current version (consistent read); undefined when never claimed. */
   claimVersion?(key: string): Promise<number | undefined>;
+  /**
+   * Runs `work` in one of the store's write turns, when the store limits its writes in flight
+   * (absent otherwise): a caller creating an object takes its turn before it stamps the object's
+   * uid and creationTimestamp, so waiting for the turn is not part of the object's age. `create`
+   * itself does not wait for a turn; `update` and `delete` do, ranked by their object's creation.
+   */
+  admit?<T>(rank: number, work: () => Promise<T>): Promise<T>;
   /** Removes an object (its final state is `obj`, read at `obj.metadata.resourceVersion`). */
   delete(type: ResourceType, obj: KubeObject, ctx: RequestContext): Promise<KubeObject>;
   list(type: ResourceType, opts?: ListOptions): Promise<ListResult>;
