@@ -147,7 +147,7 @@ export const topology: Topology = {
     keyQueue('endpoints', 'Service keys whose Endpoints and EndpointSlices to recompute, woken by the Service, by the pods it selects and by its slices.'),
     keyQueue('namespace', 'Namespace keys: a deleted namespace is emptied, then finalized.'),
     keyQueue('gc', 'Owner keys for the garbage collector: owners deleted, or deleting in the foreground or orphaning.'),
-    keyQueue('serviceaccount', 'Namespace keys whose default ServiceAccount to ensure.'),
+    keyQueue('serviceaccount', 'Namespace keys whose default ServiceAccount and kube-root-ca.crt to ensure.'),
     keyQueue('disruption', 'PodDisruptionBudget keys whose status to recompute, woken by the budget and by the pods it selects.'),
     keyQueue('nodelifecycle', 'Node monitor ticks: heartbeats checked, nodes marked NotReady, taints, evictions.'),
     {
@@ -209,7 +209,7 @@ export const topology: Topology = {
     controller('endpoint-controller', 'controllers/endpoints.ts', 'endpoints', 'Endpoints and EndpointSlices: each Service\'s ready and not-ready pod addresses and ports.'),
     controller('namespace-controller', 'controllers/namespace.ts', 'namespace', 'Namespaces: a deleted namespace is emptied of every object, then finalized.'),
     controller('garbage-collector', 'controllers/gc.ts', 'gc', 'Garbage collection by ownerReferences: Background, Foreground and Orphan propagation.'),
-    controller('serviceaccount-controller', 'controllers/serviceaccount.ts', 'serviceaccount', 'A default ServiceAccount in every namespace.'),
+    controller('serviceaccount-controller', 'controllers/serviceaccount.ts', 'serviceaccount', 'A default ServiceAccount and the kube-root-ca.crt ConfigMap in every namespace.'),
     controller('disruption-controller', 'controllers/disruption.ts', 'disruption', 'PodDisruptionBudgets: healthy, desired and expected pods, and the disruptions allowed now.'),
     controller('node-lifecycle-controller', 'controllers/nodelifecycle.ts', 'nodelifecycle', 'Node lifecycle: NotReady after the grace period, unreachable/not-ready taints, taint-based eviction.'),
     {

@@ -29,6 +29,7 @@ export function controllerLambda(name: string, queue: QueueId, reconciler: (deps
         heartbeats: new DynamoHeartbeats(storeDynamoClient(), { objects: need(process.env, tableEnvVar('objects')) }),
         clock: systemClock,
         log: jsonLog,
+        ...(process.env.SKIFF_ROOT_CA_PEM ? { rootCaPem: process.env.SKIFF_ROOT_CA_PEM } : {}),
         requeue: timerRequeue({
           sqs: sqsFromEnvironment(),
           clock: systemClock,

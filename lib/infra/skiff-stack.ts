@@ -25,6 +25,8 @@ import { StackConfigError, TopologyError } from './errors.ts';
 /** The function behind the HTTP API and the streaming URL. */
 export const API_FUNCTION_ID = 'api';
 export const WATCH_FUNCTION_ID = 'watch';
+/** The function that publishes `kube-root-ca.crt` (with the ServiceAccount controller). */
+export const ROOT_CA_FUNCTION_ID = 'serviceaccount-controller';
 
 /** Context keys (`cdk synth -c skiff:deletionProtection=false`); stack props win over them. */
 export const CONTEXT = {
@@ -47,6 +49,12 @@ export interface SkiffStackProps extends StackProps {
   deletionProtection?: boolean;
   /** Where `functions/<entry>` and `package-lock.json` are. Default: this repository. */
   projectRoot?: string;
+  /**
+   * A PEM bundle published as `kube-root-ca.crt` in every namespace, for in-cluster clients that
+   * verify the API with it (kube's root CA publisher). The HTTP API's certificate is a public one,
+   * so by default nothing is published and such clients use the system's trust store.
+   */
+  rootCaPem?: string;
 }
 
 export interface QueuePair {
@@ -123,6 +131,7 @@ export class SkiffStack extends Stack {
       for (const queueId of spec.sendsTo ?? []) {
         fn.bindQueue({ id: queueId, queue: this.queues[queueId].queue });
       }
+      if (props.rootCaPem && spec.id === ROOT_CA_FUNCTION_ID) fn.addEnvironment('SKIFF_ROOT_CA_PEM', props.rootCaPem);
       for (const src of spec.consumes ?? []) {
         const { fifo } = topology.queues.find((q) => q.id === src.queue) as QueueSpec;
         fn.addEventSource(

@@ -132,6 +132,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     await bootstrap(new Registry({ store, clock }));
     const loop = await startReconcileLoop({
       dynamoClient: client, dynamoEndpoint: ddb.endpoint, sqs: sqsClient, tables, store, clock,
+      rootCaPem: pki.caPem,
       log: (e) => log(JSON.stringify(e)),
       ...(opts.nodeMonitorGraceSeconds !== undefined ? { nodeLifecycle: { gracePeriodSeconds: opts.nodeMonitorGraceSeconds } } : {}),
       ...(opts.instrument?.invoke ? { onInvoke: opts.instrument.invoke.bind(opts.instrument) } : {}),

@@ -49,6 +49,8 @@ export interface ReconcileLoopOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** The node lifecycle controller's settings (grace period, …); kube's defaults when unset. */
   nodeLifecycle?: NodeLifecycleConfig;
+  /** The CA bundle published as `kube-root-ca.crt` in every namespace (the cluster's own CA). */
+  rootCaPem?: string;
   /**
    * Measurement hook: called as each handler is invoked, with the function id and the event's
    * record count; a function it returns is called when that invocation settles.
@@ -88,7 +90,7 @@ export async function startReconcileLoop(opts: ReconcileLoopOptions): Promise<Re
   const queueUrls: Partial<Record<QueueId, string>> = {};
   for (const id of Object.values(QUEUES)) if (queues[id]) queueUrls[id] = queues[id].url;
   const registry = new Registry({ store: opts.store, clock: opts.clock });
-  const deps = { registry, clock: opts.clock, log };
+  const deps = { registry, clock: opts.clock, log, ...(opts.rootCaPem ? { rootCaPem: opts.rootCaPem } : {}) };
   const heartbeats = new DynamoHeartbeats(opts.dynamoClient, opts.tables);
   const timers = { sqs: opts.sqs, clock: opts.clock, timersUrl: queues.timers.url };
   const requeue = (queue: QueueId) => timerRequeue({ ...timers, queue, queueUrl: queues[queue].url });

@@ -5,7 +5,7 @@
  * consumer.
  */
 import type { Registry } from '../api/registry.ts';
-import type { Deployment, EndpointSlice, Endpoints, Namespace, Node, Pod, PodDisruptionBudget, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
+import type { ConfigMap, Deployment, EndpointSlice, Endpoints, Namespace, Node, Pod, PodDisruptionBudget, ReplicaSet, Service, ServiceAccount } from '../api/schema/index.ts';
 import { NODE_LEASE_NAMESPACE } from '../api/heartbeats.ts';
 import { reconcileNodeLifecycle, type NodeLifecycleConfig } from '../controllers/nodelifecycle.ts';
 import type { HeartbeatStore } from '../store/heartbeats.ts';
@@ -18,6 +18,7 @@ import { reconcileDisruption } from '../controllers/disruption.ts';
 import { collectGarbage, FOREGROUND_FINALIZER, ORPHAN_FINALIZER, type OwnerState } from '../controllers/gc.ts';
 import { reconcileNamespace } from '../controllers/namespace.ts';
 import { reconcileServiceAccounts } from '../controllers/serviceaccount.ts';
+import { reconcileRootCa, ROOT_CA_CONFIGMAP } from '../controllers/rootca.ts';
 import { reconcileReplicaSet } from '../controllers/replicaset.ts';
 import type { ReconcileResult } from '../controllers/types.ts';
 import { SERVICE_NAME_LABEL } from '../api/schema/index.ts';
@@ -40,6 +41,11 @@ export interface ControllerDeps {
   /** Node heartbeats off the log (the node lifecycle controller reads them). */
   heartbeats?: HeartbeatStore;
   nodeLifecycle?: NodeLifecycleConfig;
+  /**
+   * The CA bundle that verifies the API server, published as `kube-root-ca.crt` in every
+   * namespace (kube's root CA publisher); nothing is published without one.
+   */
+  rootCaPem?: string;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -109,6 +115,9 @@ export const SERVICES = findByResource('', 'v1', 'services')!;
 export const ENDPOINTS = findByResource('', 'v1', 'endpoints')!;
 export const NAMESPACES = findByResource('', 'v1', 'namespaces')!;
 export const SERVICEACCOUNTS = findByResource('', 'v1', 'serviceaccounts')!;
+export const CONFIGMAPS = findByResource('', 'v1', 'configmaps')!;
+/** kube's name for the root CA publisher (its writer's service account). */
+export const ROOT_CA_PUBLISHER = 'root-ca-cert-publisher';
 
 export const ENDPOINTSLICES = findByResource('discovery.k8s.io', 'v1', 'endpointslices')!;
 export const NODES = findByResource('', 'v1', 'nodes')!;
@@ -184,8 +193,14 @@ export function namespaceReconciler(deps: ControllerDeps): KeyReconciler {
   };
 }
 
+/**
+ * What every namespace is given, for one namespace key: its `default` ServiceAccount (the
+ * ServiceAccount controller) and its `kube-root-ca.crt` (the root CA publisher, with a bundle to
+ * publish). Two of kube's controllers on one queue: both are woken by the same namespace events.
+ */
 export function serviceAccountReconciler(deps: ControllerDeps): KeyReconciler {
   const writer = writerFor(deps, 'serviceaccount-controller');
+  const publisher = writerFor(deps, ROOT_CA_PUBLISHER);
   const store = deps.registry.store;
   return async (key) => {
     const namespace = (await store.get(NAMESPACES, undefined, key.name)) as Namespace | undefined;
@@ -194,6 +209,10 @@ export function serviceAccountReconciler(deps: ControllerDeps): KeyReconciler {
     const serviceAccounts = await listInto<ServiceAccount>(store, SERVICEACCOUNTS, key.name, observed);
     const result = reconcileServiceAccounts({ namespace, serviceAccounts });
     await writer.apply(result.actions);
+    if (deps.rootCaPem) {
+      const configMap = (await store.get(CONFIGMAPS, key.name, ROOT_CA_CONFIGMAP)) as ConfigMap | undefined;
+      await publisher.apply(reconcileRootCa({ namespace, configMap, caPem: deps.rootCaPem }).actions);
+    }
     return outcome(result, observed);
   };
 }

@@ -58,6 +58,9 @@ const SCHEDULER_NAME = 'default-scheduler';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** The EndpointSlice controller's user (`controllerActor('endpointslice-controller')`). */
 export const SLICE_CONTROLLER_USER = 'system:serviceaccount:kube-system:endpointslice-controller';
+/** The root CA publisher's user (`controllerActor('root-ca-cert-publisher')`). */
+export const ROOT_CA_PUBLISHER_USER = 'system:serviceaccount:kube-system:root-ca-cert-publisher';
+const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 const GC_FINALIZERS = new Set(['foregroundDeletion', 'orphan']);
 /**
  * Kinds whose Background deletion does not wake the garbage collector: they own nothing in
@@ -162,6 +165,10 @@ export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
       break;
     case 'serviceaccounts':
       if (deleted && e.name === 'default') add(QUEUES.serviceaccount, { group: '', kind: 'Namespace', namespace: '', name: e.namespace });
+      break;
+    case 'configmaps':
+      // A kube-root-ca.crt someone else changed or deleted is put back by the publisher.
+      if (e.name === ROOT_CA_CONFIGMAP && e.actor.user !== ROOT_CA_PUBLISHER_USER) add(QUEUES.serviceaccount, { group: '', kind: 'Namespace', namespace: '', name: e.namespace });
       break;
     case 'nodes':
       add(QUEUES.scheduler, self);

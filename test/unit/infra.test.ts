@@ -7,7 +7,7 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TopologyError } from '../../lib/infra/errors.ts';
-import { SkiffStack, type SkiffStackProps } from '../../lib/infra/skiff-stack.ts';
+import { ROOT_CA_FUNCTION_ID, SkiffStack, type SkiffStackProps } from '../../lib/infra/skiff-stack.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/infra/skiff-function.ts';
 import { checkTopology } from '../../lib/infra/validate.ts';
 import { tableEnvVar, topology, type Topology } from '../../lib/topology.ts';
@@ -263,6 +263,18 @@ describe('SkiffStack settings', () => {
 
   it('rejects a context value that is not a boolean', () => {
     assert.throws(() => synth({}, { 'skiff:deletionProtection': 'nope' }), { name: 'StackConfigError' });
+  });
+
+  it('hands a root CA bundle to the function that publishes kube-root-ca.crt, and to no other', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const variable = (template: Template, stack: SkiffStack, id: string) => {
+      const fn = template.findResources('AWS::Lambda::Function')[logicalId(stack, stack.functions[id])] as Resource;
+      return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.SKIFF_ROOT_CA_PEM;
+    };
+    const given = synth({ rootCaPem: pem });
+    for (const f of topology.functions) assert.equal(variable(given.template, given.stack, f.id), f.id === ROOT_CA_FUNCTION_ID ? pem : undefined, f.id);
+    const plain = synth();
+    for (const f of topology.functions) assert.equal(variable(plain.template, plain.stack, f.id), undefined, f.id);
   });
 });
 

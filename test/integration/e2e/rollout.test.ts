@@ -251,6 +251,30 @@ describe('the other controllers with kubectl', () => {
     assert.equal(sa, 'serviceaccount/default');
   });
 
+  it('publishes the cluster CA as kube-root-ca.crt in every namespace, and puts it back when changed or deleted', async () => {
+    type Cm = { data?: Record<string, string>; metadata: { annotations?: Record<string, string> } };
+    const read = async (ns: string): Promise<Cm | undefined> => {
+      const r = await c.kubectl(['get', 'configmap', 'kube-root-ca.crt', '-n', ns, '-o', 'json', '--ignore-not-found']);
+      return r.stdout.trim() ? (JSON.parse(r.stdout) as Cm) : undefined;
+    };
+    const published = (ns: string) => waitFor(`kube-root-ca.crt in ${ns}`, async () => {
+      const cm = await read(ns);
+      return cm?.data?.['ca.crt'] === c.caPem && Object.keys(cm.data).length === 1 ? cm : undefined;
+    });
+    // The bootstrap namespaces have it, and so does a new one.
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) await published(ns);
+    await c.k(['create', 'namespace', 'ca-check']);
+    const cm = await published('ca-check');
+    assert.match(cm.metadata.annotations?.['kubernetes.io/description'] ?? '', /^Contains a CA bundle that can be used to verify the kube-apiserver/);
+    // Changed: the data is put back, an annotation someone added stays.
+    await c.k(['patch', 'configmap', 'kube-root-ca.crt', '-n', 'ca-check', '--type=merge', '-p', '{"data":{"ca.crt":"tampered","extra":"x"},"metadata":{"annotations":{"team":"a"}}}']);
+    const fixed = await published('ca-check');
+    assert.equal(fixed.metadata.annotations?.team, 'a');
+    // Deleted: recreated.
+    await c.k(['delete', 'configmap', 'kube-root-ca.crt', '-n', 'ca-check']);
+    await published('ca-check');
+  });
+
   it('keeps a Service\'s Endpoints and EndpointSlices on its ready pods, with named ports resolved', async () => {
     await c.k(['apply', '-f', '-'], { input: `${deployment('api', 'nginx:1.25', 2)}
 ---

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../lib/core/object.ts';
 import { decodeMessage, deduplicationId, encodeMessage, formatKey, keyOf, parseKey } from '../../../lib/reconcile/keys.ts';
-import { lookupsFor, mayRoute, routeEntry, SLICE_CONTROLLER_USER, type RouteContext } from '../../../lib/reconcile/router.ts';
+import { lookupsFor, mayRoute, routeEntry, ROOT_CA_PUBLISHER_USER, SLICE_CONTROLLER_USER, type RouteContext } from '../../../lib/reconcile/router.ts';
 import { controllerActor } from '../../../lib/reconcile/writer.ts';
+import { ROOT_CA_PUBLISHER } from '../../../lib/reconcile/controllers.ts';
 import type { LogEntry, Selectable } from '../../../lib/store/types.ts';
 
 const ctx = (over: Partial<{ services: KubeObject[]; replicaSets: KubeObject[]; budgets: KubeObject[]; terminating: string[] }> = {}): RouteContext => ({
@@ -192,5 +193,18 @@ describe('routeEntry', () => {
     assert.deepEqual(sorted(routeEntry(entry('nodes', node), ctx())), ['scheduler core/Node//n1']);
     const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } };
     assert.deepEqual(sorted(routeEntry(entry('namespaces', ns, 'ADDED'), ctx())), ['namespace core/Namespace//team', 'serviceaccount core/Namespace//team']);
+  });
+
+  it('a kube-root-ca.crt someone else changed or deleted wakes its namespace for the publisher; its own writes and other ConfigMaps do not', () => {
+    const cm = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'team' }, data: { 'ca.crt': 'x' } });
+    const want = ['serviceaccount core/Namespace//team'];
+    assert.deepEqual(sorted(routeEntry(entry('configmaps', cm('kube-root-ca.crt')), ctx())), want);
+    // (A deleted ConfigMap also wakes the garbage collector, as any owner may.)
+    assert.deepEqual(sorted(routeEntry(entry('configmaps', cm('kube-root-ca.crt'), 'DELETED'), ctx())), ['gc core/ConfigMap/team/kube-root-ca.crt', ...want]);
+    const byPublisher = { ...entry('configmaps', cm('kube-root-ca.crt')), actor: { user: ROOT_CA_PUBLISHER_USER, groups: [] } };
+    assert.equal(ROOT_CA_PUBLISHER_USER, controllerActor(ROOT_CA_PUBLISHER).user);
+    assert.deepEqual(routeEntry(byPublisher, ctx()), []);
+    assert.deepEqual(routeEntry(entry('configmaps', cm('settings')), ctx()), []);
+    assert.deepEqual(sorted(routeEntry(entry('configmaps', cm('settings'), 'DELETED'), ctx())), ['gc core/ConfigMap/team/settings']);
   });
 });
