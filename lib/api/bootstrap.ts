@@ -1,6 +1,10 @@
-/** What every cluster has from its first start: the system namespaces and the `kubernetes` Service. */
-import { ApiError } from '../core/errors.ts';
-import type { RequestContext } from '../core/object.ts';
+/**
+ * What every cluster has from its first start: the system namespaces and the `kubernetes` Service;
+ * and, where the API has an address of its own, that Service's Endpoints and EndpointSlice.
+ */
+import { isIP } from 'node:net';
+import { ApiError, ConflictError } from '../core/errors.ts';
+import type { KubeObject, RequestContext } from '../core/object.ts';
 import { findByResource } from '../core/resources.ts';
 import type { Registry } from './registry.ts';
 
@@ -41,5 +45,91 @@ export async function bootstrap(registry: Registry): Promise<void> {
         { ...SYSTEM, fieldManager: 'skiff-apiserver' },
       ),
     );
+  }
+}
+
+/** The address in-cluster clients reach an API listening on `host` at: a wildcard is reached on loopback. */
+export function apiEndpointAddress(host: string): { ip: string; family: 'IPv4' | 'IPv6' } {
+  const family = isIP(host);
+  if (family === 4) return { ip: host === '0.0.0.0' ? '127.0.0.1' : host, family: 'IPv4' };
+  if (family === 6) return { ip: host === '::' ? '::1' : host, family: 'IPv6' };
+  return { ip: '127.0.0.1', family: 'IPv4' };
+}
+
+const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/**
+ * kube-apiserver's endpoint reconciler for one API server: the `kubernetes` Service targets the
+ * port the API serves on, and its Endpoints and EndpointSlice name that address. Run at every
+ * start (the port may have changed); writes only what differs.
+ */
+export async function publishApiEndpoints(registry: Registry, api: { host: string; port: number }): Promise<void> {
+  const { ip, family } = apiEndpointAddress(api.host);
+  const port = { name: 'https', port: api.port, protocol: 'TCP' };
+  const ctx = { ...SYSTEM, verb: 'update', fieldManager: 'kube-apiserver' };
+  const services = findByResource('', 'v1', 'services')!;
+  const endpoints = findByResource('', 'v1', 'endpoints')!;
+  const slices = findByResource('discovery.k8s.io', 'v1', 'endpointslices')!;
+
+  await converge(registry, services, (svc) => {
+    if (!svc) return undefined;
+    const ports = (svc.spec as { ports?: { name?: string; port: number; targetPort?: number | string }[] }).ports ?? [];
+    if (ports.length === 1 && ports[0].targetPort === api.port) return undefined;
+    return { ...svc, spec: { ...(svc.spec as Record<string, unknown>), ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: api.port }] } };
+  }, ctx);
+  await converge(registry, endpoints, (ep) => {
+    const want = {
+      labels: { ...(ep?.metadata.labels ?? {}), [SKIP_MIRROR_LABEL]: 'true' },
+      subsets: [{ addresses: [{ ip }], ports: [port] }],
+    };
+    if (ep && sameJson(ep.metadata.labels, want.labels) && sameJson((ep as { subsets?: unknown }).subsets, want.subsets)) return undefined;
+    return { apiVersion: 'v1', kind: 'Endpoints', ...ep, metadata: { ...(ep?.metadata ?? { name: 'kubernetes', namespace: 'default' }), labels: want.labels }, subsets: want.subsets };
+  }, ctx);
+  await converge(registry, slices, (slice) => {
+    const want = {
+      labels: { ...(slice?.metadata.labels ?? {}), [SERVICE_NAME_LABEL]: 'kubernetes' },
+      addressType: family,
+      endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+      ports: [port],
+    };
+    const s = slice as { addressType?: string; endpoints?: unknown; ports?: unknown } | undefined;
+    if (s && slice && s.addressType === family && sameJson(slice.metadata.labels, want.labels) && sameJson(s.endpoints, want.endpoints) && sameJson(s.ports, want.ports)) return undefined;
+    // The address type cannot change in place: a slice of the other family is replaced.
+    if (s && s.addressType !== family) return 'replace';
+    return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...slice, metadata: { ...(slice?.metadata ?? { name: 'kubernetes', namespace: 'default' }), labels: want.labels }, addressType: family, endpoints: want.endpoints, ports: want.ports };
+  }, ctx);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * Brings `default/kubernetes` of one type to what `next` makes of its current state (undefined:
+ * as it is; 'replace': delete it first), retrying a write that raced another.
+ */
+async function converge(
+  registry: Registry,
+  type: NonNullable<ReturnType<typeof findByResource>>,
+  next: (current: KubeObject | undefined) => KubeObject | undefined | 'replace',
+  ctx: RequestContext & { fieldManager: string },
+): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await registry.store.get(type, 'default', 'kubernetes');
+    const wanted = next(current);
+    if (wanted === undefined) return;
+    try {
+      if (wanted === 'replace') {
+        await registry.delete(type, 'default', 'kubernetes', { preconditions: { resourceVersion: current!.metadata.resourceVersion } }, { ...ctx, verb: 'delete' });
+        continue;
+      }
+      if (current) await registry.update(type, 'default', 'kubernetes', wanted, ctx);
+      else await registry.create(type, wanted, 'default', { ...ctx, verb: 'create' });
+      return;
+    } catch (err) {
+      if (err instanceof ConflictError || (err instanceof ApiError && (err.reason === 'AlreadyExists' || err.reason === 'NotFound'))) continue;
+      throw err;
+    }
   }
 }

@@ -12,7 +12,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createApi, type Api } from '../api/app.ts';
 import { adminEntry, tokenAuthenticator } from '../api/auth.ts';
-import { bootstrap } from '../api/bootstrap.ts';
+import { bootstrap, publishApiEndpoints } from '../api/bootstrap.ts';
 import { MAX_BODY_BYTES } from '../api/codec.ts';
 import { Registry } from '../api/registry.ts';
 import { systemClock, type Clock } from '../core/object.ts';
@@ -178,6 +178,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : (opts.port ?? 6443);
     const url = `https://${host}:${port}`;
+    await publishApiEndpoints(new Registry({ store, clock }), { host, port });
     const kubeconfigPath = join(dataDir, 'kubeconfig');
     writeKubeconfig({ path: kubeconfigPath, server: url, caPem: pki.caPem, token });
     // Local nodes: simulated agents in this process, talking to the API over HTTPS as remote

@@ -102,6 +102,21 @@ describe('kubectl', () => {
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(out, new RegExp(`^namespace/${ns}$`, 'm'));
   });
 
+  it('has the kubernetes Service, with the API\'s own address as its Endpoints and EndpointSlice', async () => {
+    const port = Number(new URL(c.url).port);
+    const svc = JSON.parse(await c.k(['get', 'service', 'kubernetes', '-o', 'json'])) as { spec: { ports: { port: number; targetPort: number }[] } };
+    assert.deepEqual(svc.spec.ports.map((p) => [p.port, p.targetPort]), [[443, port]]);
+    const ep = JSON.parse(await c.k(['get', 'endpoints', 'kubernetes', '-o', 'json'])) as { metadata: { labels: Record<string, string> }; subsets: unknown };
+    assert.deepEqual(ep.subsets, [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port, protocol: 'TCP' }] }]);
+    assert.equal(ep.metadata.labels['endpointslice.kubernetes.io/skip-mirror'], 'true');
+    const slice = JSON.parse(await c.k(['get', 'endpointslice', 'kubernetes', '-o', 'json'])) as { addressType: string; endpoints: unknown; ports: unknown; metadata: { labels: Record<string, string> } };
+    assert.equal(slice.addressType, 'IPv4');
+    assert.deepEqual(slice.endpoints, [{ addresses: ['127.0.0.1'], conditions: { ready: true } }]);
+    assert.deepEqual(slice.ports, [{ name: 'https', port, protocol: 'TCP' }]);
+    assert.equal(slice.metadata.labels['kubernetes.io/service-name'], 'kubernetes');
+    assert.match(await c.k(['describe', 'service', 'kubernetes']), new RegExp(`Endpoints:\\s+127\\.0\\.0\\.1:${port}`));
+  });
+
   it('creates a namespace (protobuf body) and objects in it, and lists them with -A, -l and -o wide', async () => {
     await c.k(['create', 'namespace', 'team-a']);
     const ns = parseYaml(await c.k(['get', 'namespace', 'team-a', '-o', 'yaml']));
