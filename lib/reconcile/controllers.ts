@@ -14,6 +14,7 @@ import { findByKind, findByResource, RESOURCE_TYPES, type ResourceType } from '.
 import { reconcileDeployment } from '../controllers/deployment.ts';
 import { reconcileEndpoints } from '../controllers/endpoints.ts';
 import { reconcileEndpointSlices } from '../controllers/endpointslice.ts';
+import { reconcileMirroring } from '../controllers/endpointslicemirroring.ts';
 import { reconcileDisruption } from '../controllers/disruption.ts';
 import { collectGarbage, FOREGROUND_FINALIZER, ORPHAN_FINALIZER, type OwnerState } from '../controllers/gc.ts';
 import { reconcileNamespace } from '../controllers/namespace.ts';
@@ -130,6 +131,7 @@ export const NODES = findByResource('', 'v1', 'nodes')!;
 export function endpointsReconciler(deps: ControllerDeps): KeyReconciler {
   const endpointsWriter = writerFor(deps, 'endpoint-controller');
   const slicesWriter = writerFor(deps, 'endpointslice-controller');
+  const mirrorWriter = writerFor(deps, 'endpointslicemirroring-controller');
   const store = deps.registry.store;
   const warmPods = new WarmList(store, PODS);
   const warmSlices = new WarmList(store, ENDPOINTSLICES);
@@ -148,6 +150,7 @@ export function endpointsReconciler(deps: ControllerDeps): KeyReconciler {
     const sliced = reconcileEndpointSlices({ service, pods, slices, nodes, now });
     await endpointsWriter.apply(result.actions);
     await slicesWriter.apply(sliced.actions);
+    await mirrorWriter.apply(reconcileMirroring({ service, endpoints, slices }).actions);
     return outcome(result, observed);
   };
 }

@@ -58,6 +58,10 @@ const SCHEDULER_NAME = 'default-scheduler';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** The EndpointSlice controller's user (`controllerActor('endpointslice-controller')`). */
 export const SLICE_CONTROLLER_USER = 'system:serviceaccount:kube-system:endpointslice-controller';
+/** The EndpointSlice mirroring controller's user. */
+export const MIRRORING_CONTROLLER_USER = 'system:serviceaccount:kube-system:endpointslicemirroring-controller';
+/** The Endpoints controller's user: the Endpoints it writes are its own business. */
+export const ENDPOINTS_CONTROLLER_USER = 'system:serviceaccount:kube-system:endpoint-controller';
 /** The root CA publisher's user (`controllerActor('root-ca-cert-publisher')`). */
 export const ROOT_CA_PUBLISHER_USER = 'system:serviceaccount:kube-system:root-ca-cert-publisher';
 const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -90,7 +94,7 @@ const terminal = (phase: string | undefined) => phase === 'Succeeded' || phase =
  * Kinds whose creation wakes no consumer (their changes matter only when they are deleted or
  * start deleting): the router need not even decode such an entry.
  */
-const QUIET_WHEN_ADDED = new Set(['configmaps', 'secrets', 'events', 'endpoints', 'serviceaccounts', 'leases.coordination.k8s.io']);
+const QUIET_WHEN_ADDED = new Set(['configmaps', 'secrets', 'events', 'serviceaccounts', 'leases.coordination.k8s.io']);
 
 /** Whether an entry of this type and event type can wake anything (checked before decoding it). */
 export function mayRoute(type: string, eventType: string | undefined): boolean {
@@ -148,13 +152,18 @@ export function routeEntry(e: LogEntry, ctx: RouteContext): Route[] {
     case 'services':
       add(QUEUES.endpoints, self);
       break;
+    case 'endpoints':
+      // Endpoints written by anyone but the Endpoints controller (by hand, for a Service without a
+      // selector) are mirrored into EndpointSlices, and restored if they were the controller's.
+      if (e.actor.user !== ENDPOINTS_CONTROLLER_USER) add(QUEUES.endpoints, { group: '', kind: 'Service', namespace: e.namespace, name: e.name });
+      break;
     case 'poddisruptionbudgets.policy':
       add(QUEUES.disruption, self);
       break;
     case 'endpointslices.discovery.k8s.io': {
       // A slice someone else changed or deleted wakes its Service, so the controller restores what
       // it manages; its own writes need no second look.
-      if (e.actor.user === SLICE_CONTROLLER_USER) break;
+      if (e.actor.user === SLICE_CONTROLLER_USER || e.actor.user === MIRRORING_CONTROLLER_USER) break;
       const services = new Set([obj.metadata.labels?.[SERVICE_NAME_LABEL], prev?.labels?.[SERVICE_NAME_LABEL]]);
       for (const name of services) if (name) add(QUEUES.endpoints, { group: '', kind: 'Service', namespace: e.namespace, name });
       break;

@@ -125,6 +125,10 @@ describe('the reconcile loop with kubectl', () => {
 
   it('rolls out a new image, keeps history with change-cause, and rolls back to a revision', async () => {
     await c.k(['annotate', 'deployment/web', 'kubernetes.io/change-cause=first']);
+    // The controller copies the cause onto the current ReplicaSet when it next syncs: a change made
+    // before that sync would name the next revision instead (as with kube's controller).
+    await waitFor('change-cause copied to the current ReplicaSet', async () =>
+      (await c.k(['get', 'rs', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.annotations.kubernetes\\.io/change-cause}'])).includes('first') || undefined);
     await c.k(['set', 'image', 'deployment/web', 'main=nginx:1.26']);
     await c.k(['annotate', 'deployment/web', 'kubernetes.io/change-cause=second', '--overwrite']);
     const status = await c.k(['rollout', 'status', 'deployment/web', '--timeout=60s'], { timeoutMs: 70_000 });
@@ -337,6 +341,47 @@ spec:
     await waitFor('a new slice for api', async () => ((await slicesOf()).some((s) => s.metadata.name !== slice!.metadata.name && s.endpoints?.length === 1) ? true : undefined));
     await c.k(['delete', 'service', 'api']);
     await waitFor('api slices gone', async () => ((await slicesOf()).length === 0 ? true : undefined));
+  });
+
+  it('mirrors hand-written Endpoints of a Service without a selector into EndpointSlices', async () => {
+    type Slice = { metadata: { name: string; labels: Record<string, string>; ownerReferences?: { kind: string; name: string }[] }; addressType: string; endpoints?: { addresses: string[]; conditions: { ready?: boolean } }[]; ports?: { name?: string; port: number }[] };
+    const mirrored = async () => (JSON.parse(await c.k(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=external-db,endpointslice.kubernetes.io/managed-by=endpointslicemirroring-controller.k8s.io', '-o', 'json'])) as { items: Slice[] }).items;
+    await c.k(['apply', '-f', '-'], { input: `apiVersion: v1
+kind: Service
+metadata: { name: external-db }
+spec:
+  ports: [{ name: pg, port: 5432 }]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: { name: external-db, labels: { tier: data } }
+subsets:
+- addresses: [{ ip: 192.0.2.10 }, { ip: 192.0.2.11 }]
+  notReadyAddresses: [{ ip: 192.0.2.12 }]
+  ports: [{ name: pg, port: 5432 }]
+` });
+    const [slice] = await waitFor('a mirrored slice', async () => {
+      const items = await mirrored();
+      return items.length === 1 && (items[0].endpoints?.length ?? 0) === 3 ? items : undefined;
+    });
+    assert.equal(slice.addressType, 'IPv4');
+    assert.deepEqual(slice.endpoints?.map((e) => [e.addresses[0], e.conditions.ready]), [['192.0.2.10', true], ['192.0.2.11', true], ['192.0.2.12', false]]);
+    assert.deepEqual(slice.ports, [{ name: 'pg', port: 5432, protocol: 'TCP' }]);
+    assert.equal(slice.metadata.labels.tier, 'data');
+    assert.deepEqual(slice.metadata.ownerReferences?.map((r) => [r.kind, r.name]), [['Endpoints', 'external-db']]);
+    assert.match(await c.k(['describe', 'service', 'external-db']), /Endpoints:\s+192\.0\.2\.10:5432,192\.0\.2\.11:5432/);
+
+    // An address gone from the Endpoints goes from the same slice.
+    await c.k(['patch', 'endpoints', 'external-db', '--type=json', '-p', '[{"op":"remove","path":"/subsets/0/addresses/1"}]']);
+    const updated = await waitFor('the slice without 192.0.2.11', async () => {
+      const items = await mirrored();
+      return items.length === 1 && items[0].endpoints?.length === 2 ? items[0] : undefined;
+    });
+    assert.equal(updated.metadata.name, slice.metadata.name, 'updated in place');
+    // Once the Endpoints are gone, so are their slices.
+    await c.k(['delete', 'endpoints', 'external-db']);
+    await waitFor('no mirrored slices', async () => ((await mirrored()).length === 0 ? true : undefined));
+    await c.k(['delete', 'service', 'external-db']);
   });
 
   it('drains only as fast as a PodDisruptionBudget allows', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../lib/core/object.ts';
 import { decodeMessage, deduplicationId, encodeMessage, formatKey, keyOf, parseKey } from '../../../lib/reconcile/keys.ts';
-import { lookupsFor, mayRoute, routeEntry, ROOT_CA_PUBLISHER_USER, SLICE_CONTROLLER_USER, type RouteContext } from '../../../lib/reconcile/router.ts';
+import { ENDPOINTS_CONTROLLER_USER, lookupsFor, mayRoute, MIRRORING_CONTROLLER_USER, routeEntry, ROOT_CA_PUBLISHER_USER, SLICE_CONTROLLER_USER, type RouteContext } from '../../../lib/reconcile/router.ts';
 import { controllerActor } from '../../../lib/reconcile/writer.ts';
 import { ROOT_CA_PUBLISHER } from '../../../lib/reconcile/controllers.ts';
 import type { LogEntry, Selectable } from '../../../lib/store/types.ts';
@@ -176,7 +176,7 @@ describe('routeEntry', () => {
   });
 
   it('kinds whose creation wakes nothing are skipped before decoding, and only their creation', () => {
-    const quiet = ['configmaps', 'secrets', 'events', 'endpoints', 'serviceaccounts', 'leases.coordination.k8s.io'];
+    const quiet = ['configmaps', 'secrets', 'events', 'serviceaccounts', 'leases.coordination.k8s.io'];
     for (const type of quiet) {
       assert.equal(mayRoute(type, 'ADDED'), false, type);
       assert.equal(mayRoute(type, 'MODIFIED'), true, type);
@@ -185,7 +185,22 @@ describe('routeEntry', () => {
       const obj: KubeObject = { apiVersion: 'v1', kind: 'X', metadata: { name: 'x', namespace: 'default', ownerReferences: [rsOwner] } };
       assert.deepEqual(routeEntry(entry(type, obj, 'ADDED'), ctx({ terminating: ['default'] })), [], type);
     }
-    for (const type of ['pods', 'nodes', 'services', 'namespaces', 'deployments.apps', 'replicasets.apps']) assert.equal(mayRoute(type, 'ADDED'), true, type);
+    for (const type of ['pods', 'nodes', 'services', 'namespaces', 'deployments.apps', 'replicasets.apps', 'endpoints']) assert.equal(mayRoute(type, 'ADDED'), true, type);
+  });
+
+  it('Endpoints written by hand wake their Service (to be mirrored into slices); the Endpoints controller\'s own do not', () => {
+    const ep: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'db', namespace: 'default' } };
+    for (const eventType of ['ADDED', 'MODIFIED', 'DELETED'] as const) {
+      assert.deepEqual(sorted(routeEntry(entry('endpoints', ep, eventType), ctx())), ['endpoints core/Service/default/db'], eventType);
+      const own = { ...entry('endpoints', ep, eventType), actor: { user: ENDPOINTS_CONTROLLER_USER, groups: [] } };
+      assert.deepEqual(routeEntry(own, ctx()), [], eventType);
+    }
+    assert.equal(ENDPOINTS_CONTROLLER_USER, controllerActor('endpoint-controller').user);
+    assert.equal(MIRRORING_CONTROLLER_USER, controllerActor('endpointslicemirroring-controller').user);
+    // The mirroring controller's own slices need no second look either.
+    const slice: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'db-x', namespace: 'default', labels: { 'kubernetes.io/service-name': 'db' } } };
+    assert.deepEqual(routeEntry({ ...entry('endpointslices.discovery.k8s.io', slice), actor: { user: MIRRORING_CONTROLLER_USER, groups: [] } }, ctx()), []);
+    assert.deepEqual(sorted(routeEntry(entry('endpointslices.discovery.k8s.io', slice), ctx())), ['endpoints core/Service/default/db']);
   });
 
   it('nodes wake the scheduler; namespaces their controller and the ServiceAccount controller', () => {
