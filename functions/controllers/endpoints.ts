@@ -1,4 +1,4 @@
-/** The Endpoints controller Lambda: each Service's ready and not-ready pod addresses. */
+/** The Endpoints controller Lambda: each Service's Endpoints and EndpointSlices, and hand-written Endpoints mirrored into slices. */
 import { endpointsReconciler } from '../../lib/reconcile/controllers.ts';
 import { controllerLambda } from '../shared/controller.ts';
 
