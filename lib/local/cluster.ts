@@ -114,7 +114,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     for (const s of stops.reverse()) await s().catch(() => {});
   };
   try {
-    const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: opts.inMemory ? undefined : join(dataDir, 'dynamodb'), log });
+    const ddb: DynamoDbLocal = await startDynamoDbLocal({ dbPath: opts.inMemory ? undefined : join(dataDir, 'dynamodb'), pidFile: join(dataDir, 'dynamodb-local.pid'), log });
     stops.push(() => ddb.stop());
     const sqs: FauxqsServer = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
     stops.push(() => sqs.stop());

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -75,6 +75,44 @@ export interface StartDynamoDbLocalOptions {
   dbPath?: string;
   port?: number;
   log?: (line: string) => void;
+  /**
+   * Where the JVM's pid is kept while it runs. A JVM left running by a start whose process died
+   * without stopping it (SIGKILL, a crash) is stopped by the next start with the same file; one
+   * whose Skiff is still alive refuses the start instead.
+   */
+  pidFile?: string;
+}
+
+/** A process's parent pid and command line (`ps`, on Linux and macOS); undefined when it is gone. */
+function processInfo(pid: number): { ppid: number; args: string } | undefined {
+  const r = spawnSync('ps', ['-o', 'ppid=,args=', '-p', String(pid)], { encoding: 'utf8' });
+  const m = /^\s*(\d+)\s+(.*)$/.exec(r.stdout.trim());
+  return r.status === 0 && m ? { ppid: Number(m[1]), args: m[2] } : undefined;
+}
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+/** Stops the DynamoDB Local an earlier start left running, or refuses if its Skiff still runs. */
+async function stopLeftover(pidFile: string, log: (line: string) => void): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const info = Number.isInteger(pid) && pid > 0 ? processInfo(pid) : undefined;
+  if (!info || !info.args.includes('DynamoDBLocal.jar')) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  // Still a child of a Node process: a Skiff (or a test or benchmark) runs it. Otherwise it was
+  // handed to init or a subreaper when its Skiff died.
+  const owner = info.ppid > 1 ? processInfo(info.ppid) : undefined;
+  if (owner && /(^|\/)node(\s|$)/.test(owner.args)) {
+    throw new LocalRuntimeError(`another Skiff (pid ${info.ppid}) is using ${dirname(pidFile)}: stop it first, or pass another --data`);
+  }
+  log(`stopping DynamoDB Local (pid ${pid}) left running by an earlier start`);
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; processInfo(pid) && waited < 3000; waited += 100) await sleep(100);
+  if (processInfo(pid)) process.kill(pid, 'SIGKILL');
+  for (let waited = 0; processInfo(pid) && waited < 3000; waited += 100) await sleep(100);
+  rmSync(pidFile, { force: true });
 }
 
 /** Starts DynamoDB Local and resolves once it answers requests. */
@@ -83,6 +121,7 @@ export async function startDynamoDbLocal(opts: StartDynamoDbLocalOptions = {}): 
     throw new LocalRuntimeError('Java 17 or later is required for DynamoDB Local: install a JRE (e.g. `apt-get install openjdk-17-jre-headless`) and retry');
   }
   const dir = ensureDynamoDbLocal(opts.log);
+  if (opts.pidFile) await stopLeftover(opts.pidFile, opts.log ?? (() => {}));
   const port = opts.port ?? (await freePort());
   const args = [
     '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
@@ -93,10 +132,21 @@ export async function startDynamoDbLocal(opts: StartDynamoDbLocalOptions = {}): 
   ];
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
   const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const pidFile = opts.pidFile;
+  if (pidFile && child.pid) {
+    mkdirSync(dirname(pidFile), { recursive: true });
+    writeFileSync(pidFile, `${child.pid}\n`);
+  }
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  const exited = new Promise<number | null>((ok) =>
+    child.once('exit', (code) => {
+      // The file names this JVM only while it runs (a later start may have written its own).
+      if (pidFile && existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(child.pid)) rmSync(pidFile, { force: true });
+      ok(code);
+    }),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   let ready = false;

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -106,6 +106,37 @@ describe('skiff start', () => {
     run.proc.kill('SIGTERM');
     assert.equal(await run.exited, 0, run.err());
     await until(() => !alive(javas[0]), 'DynamoDB Local to stop', 10_000);
+  });
+
+  it('a DynamoDB Local left running by a killed start is stopped by the next one; a live Skiff on the same data refuses a second', async () => {
+    const data = tempDir();
+    const pidFile = join(data, 'dynamodb-local.pid');
+    const start = async () => skiff(['start', '--data', data, '--port', String(await freePort()), '--nodes', '0']);
+    const first = await start();
+    await until(() => /Skiff is running at/.test(first.out()), 'the first start');
+    const [jvm] = javaChildrenOf(first.proc.pid!);
+    assert.equal(readFileSync(pidFile, 'utf8').trim(), String(jvm));
+
+    const second = await start();
+    assert.equal(await second.exited, 1);
+    assert.equal(second.err().trim(), `skiff: another Skiff (pid ${first.proc.pid}) is using ${data}: stop it first, or pass another --data`);
+    assert.ok(alive(jvm), 'the running one is left alone');
+
+    // Killed outright, the first leaves its JVM behind.
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(alive(jvm), 'the JVM outlives a killed Skiff');
+    const third = await start();
+    await until(() => /Skiff is running at/.test(third.out()), 'the next start');
+    assert.ok(!alive(jvm), 'the leftover JVM was stopped');
+    assert.match(third.err(), new RegExp(`stopping DynamoDB Local \\(pid ${jvm}\\) left running by an earlier start`));
+    const [next] = javaChildrenOf(third.proc.pid!);
+    assert.equal(readFileSync(pidFile, 'utf8').trim(), String(next));
+    third.proc.kill('SIGINT');
+    assert.equal(await third.exited, 0);
+    await until(() => !alive(next), 'DynamoDB Local to stop', 10_000);
+    assert.ok(!existsSync(pidFile), 'the pid file goes with its JVM');
   });
 
   it('a busy port gets a one-line message, not a stack trace', async () => {
