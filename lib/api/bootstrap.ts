@@ -7,6 +7,7 @@ import { ApiError, ConflictError } from '../core/errors.ts';
 import type { KubeObject, RequestContext } from '../core/object.ts';
 import { findByResource } from '../core/resources.ts';
 import type { Registry } from './registry.ts';
+import { SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL } from './schema/index.ts';
 
 export const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -56,8 +57,6 @@ export function apiEndpointAddress(host: string): { ip: string; family: 'IPv4' |
   return { ip: '127.0.0.1', family: 'IPv4' };
 }
 
-const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
-const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /**
  * kube-apiserver's endpoint reconciler for one API server: the `kubernetes` Service targets the

@@ -83,7 +83,7 @@ export function portsKey(ports: readonly Port[] | undefined): string {
 }
 
 /** The identity of an endpoint across writes (kube's endpointHash): the object behind it, its addresses and hostname. */
-const endpointKey = (ep: Endpoint) => JSON.stringify([ep.targetRef?.namespace ?? '', ep.targetRef?.name ?? '', [...ep.addresses].sort(), ep.hostname ?? '']);
+export const endpointKey = (ep: Endpoint) => JSON.stringify([ep.targetRef?.namespace ?? '', ep.targetRef?.name ?? '', [...ep.addresses].sort(), ep.hostname ?? '']);
 
 /** podToEndpoint: the pod's address of one family, with its conditions, node, zone and hostname. */
 function podToEndpoint(svc: Service, pod: Pod, addressType: AddressType, zones: Map<string, string>): Endpoint | undefined {

@@ -13,15 +13,14 @@
  * a Service that has a selector (the EndpointSlice controller serves it) or of no Service at all.
  */
 import type { Endpoints, Service } from '../api/schema/index.ts';
-import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL, type AddressType, type Endpoint, type EndpointSlice, type EndpointSlicePort } from '../api/schema/index.ts';
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL, type AddressType, type Endpoint, type EndpointSlice, type EndpointSlicePort } from '../api/schema/index.ts';
 import type { KubeObject } from '../core/object.ts';
 import { LAST_CHANGE_TRIGGER_TIME, repackSubsets } from './endpoints.ts';
-import { portsKey, slicePrefix } from './endpointslice.ts';
+import { endpointKey, portsKey, slicePrefix } from './endpointslice.ts';
 import type { Action, ReconcileResult } from './types.ts';
 
 /** The managed-by value of mirrored slices. */
 export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
-export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
 /** client-go's leader election record: such Endpoints are a lock, not endpoints. */
 export const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -39,7 +38,6 @@ export interface MirroringInput {
 type Slice = EndpointSlice;
 type Port = EndpointSlicePort;
 
-const endpointKey = (ep: Endpoint) => JSON.stringify([ep.targetRef?.namespace ?? '', ep.targetRef?.name ?? '', [...ep.addresses].sort(), ep.hostname ?? '']);
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Whether these Endpoints are meant to be mirrored at all (kube's shouldMirror). */

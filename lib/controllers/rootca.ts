@@ -7,6 +7,7 @@
  */
 import type { ConfigMap, Namespace } from '../api/schema/index.ts';
 import type { KubeObject } from '../core/object.ts';
+import { isNamespaceActive } from './serviceaccount.ts';
 import type { ReconcileResult } from './types.ts';
 
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
@@ -23,11 +24,6 @@ export interface RootCaInput {
   caPem: string;
 }
 
-function isActive(ns: Namespace): boolean {
-  const phase = ns.status?.phase;
-  return phase === 'Active' || (phase === undefined && !ns.metadata?.deletionTimestamp);
-}
-
 function sameData(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
   const keys = Object.keys(a ?? {});
   return keys.length === Object.keys(b).length && keys.every((k) => a?.[k] === b[k]);
@@ -38,7 +34,7 @@ export function reconcileRootCa(input: RootCaInput): ReconcileResult {
   const name = ns.metadata?.name ?? '';
   const data = { 'ca.crt': input.caPem };
   if (!cm) {
-    if (!isActive(ns)) return { actions: [] };
+    if (!isNamespaceActive(ns)) return { actions: [] };
     const created: ConfigMap = {
       apiVersion: 'v1', kind: 'ConfigMap',
       metadata: { name: ROOT_CA_CONFIGMAP, namespace: name, annotations: { [DESCRIPTION_ANNOTATION]: ROOT_CA_DESCRIPTION } },

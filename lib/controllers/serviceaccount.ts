@@ -19,14 +19,14 @@ export interface ServiceAccountInput {
 }
 
 /** kube acts on phase Active only; a namespace not yet given a phase counts as active until it is deleted. */
-function isActive(ns: Namespace): boolean {
+export function isNamespaceActive(ns: Namespace): boolean {
   const phase = ns.status?.phase;
   return phase === 'Active' || (phase === undefined && !ns.metadata?.deletionTimestamp);
 }
 
 export function reconcileServiceAccounts(input: ServiceAccountInput): ReconcileResult {
   const { namespace: ns } = input;
-  if (!isActive(ns)) return { actions: [] };
+  if (!isNamespaceActive(ns)) return { actions: [] };
   const name = ns.metadata?.name ?? '';
   // One being deleted still counts: it is recreated once it is gone.
   const present = new Set(input.serviceAccounts.filter((sa) => sa.metadata?.namespace === name).map((sa) => sa.metadata?.name));

@@ -90,4 +90,6 @@ export type AddressType = (typeof ADDRESS_TYPES)[number];
 /** The EndpointSlice labels and annotations kube's controllers use. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
+/** On Endpoints: "true" keeps them from being mirrored into EndpointSlices. */
+export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
 export const ENDPOINTSLICE_CONTROLLER = 'endpointslice-controller.k8s.io';

@@ -27,14 +27,19 @@ describe('DynamoStore: writes in turn, oldest object first', () => {
   });
   after(async () => e.close());
 
-  it('an update of an older object passes a create that arrived first; the create is stamped at its turn', async () => {
-    now = new Date('2026-01-01T01:00:00Z');
+  /** A create that takes the only turn and holds it inside its transaction until released. */
+  async function holdTheTurn(name: string): Promise<{ blocker: ReturnType<Registry['create']>; release: () => void }> {
     let release!: () => void;
     hold = new Promise<void>((r) => (release = r));
-    // The only turn, held inside its transaction.
-    const blocker = registry.create(T.configmaps, cm('blocker'), 'order', opts('create'));
+    const blocker = registry.create(T.configmaps, cm(name), 'order', opts('create'));
     await sleep(100);
     hold = undefined;
+    return { blocker, release };
+  }
+
+  it('an update of an older object passes a create that arrived first; the create is stamped at its turn', async () => {
+    now = new Date('2026-01-01T01:00:00Z');
+    const { blocker, release } = await holdTheTurn('blocker');
     const created = registry.create(T.configmaps, cm('new'), 'order', opts('create'));
     await sleep(50);
     const old = (await registry.get(T.configmaps, 'order', 'old')) as KubeObject;
@@ -52,11 +57,7 @@ describe('DynamoStore: writes in turn, oldest object first', () => {
   });
 
   it('a caller-given rank puts a create (a pod\'s report) with its subject', async () => {
-    let release!: () => void;
-    hold = new Promise<void>((r) => (release = r));
-    const blocker = registry.create(T.configmaps, cm('blocker-2'), 'order', opts('create'));
-    await sleep(100);
-    hold = undefined;
+    const { blocker, release } = await holdTheTurn('blocker-2');
     const plain = registry.create(T.configmaps, cm('plain'), 'order', opts('create'));
     await sleep(50);
     const ranked = registry.create(T.configmaps, cm('ranked'), 'order', { ...opts('create'), rank: Date.parse('2026-01-01T00:00:00Z') });

@@ -2,20 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfigMap, Namespace } from '../../../lib/api/schema/index.ts';
 import { DESCRIPTION_ANNOTATION, reconcileRootCa, ROOT_CA_CONFIGMAP, ROOT_CA_DESCRIPTION } from '../../../lib/controllers/rootca.ts';
-import { T0 } from './sim.ts';
+import { namespaceIn } from './sim.ts';
 
 const NS = 'team-a';
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
-function namespace(o: { phase?: 'Active' | 'Terminating' | null; deleting?: boolean } = {}): Namespace {
-  return {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: NS, uid: 'uid-ns', resourceVersion: '1', ...(o.deleting ? { deletionTimestamp: T0.toISOString() } : {}) },
-    spec: { finalizers: ['kubernetes'] },
-    status: o.phase === null ? {} : { phase: o.phase ?? 'Active' },
-  } as Namespace;
-}
+const namespace = (o: Parameters<typeof namespaceIn>[1] = {}): Namespace => namespaceIn(NS, o);
 
 function cm(o: { data?: Record<string, string>; annotations?: Record<string, string> | null; labels?: Record<string, string>; binaryData?: Record<string, string> } = {}): ConfigMap {
   return {

@@ -2,19 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Namespace, ServiceAccount } from '../../../lib/api/schema/index.ts';
 import { reconcileServiceAccounts } from '../../../lib/controllers/serviceaccount.ts';
-import { T0 } from './sim.ts';
+import { namespaceIn, T0 } from './sim.ts';
 
 const NS = 'team-a';
 
-function namespace(o: { phase?: 'Active' | 'Terminating' | null; deleting?: boolean } = {}): Namespace {
-  return {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: NS, uid: 'uid-ns', resourceVersion: '1', ...(o.deleting ? { deletionTimestamp: T0.toISOString() } : {}) },
-    spec: { finalizers: ['kubernetes'] },
-    status: o.phase === null ? {} : { phase: o.phase ?? 'Active' },
-  } as Namespace;
-}
+const namespace = (o: Parameters<typeof namespaceIn>[1] = {}): Namespace => namespaceIn(NS, o);
 
 function sa(name: string, o: { ns?: string; deleting?: boolean } = {}): ServiceAccount {
   return {

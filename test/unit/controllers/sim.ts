@@ -4,7 +4,7 @@
  * kubelet (pods start, become ready, finish terminating) and garbage-collects pods of deleted
  * ReplicaSets.
  */
-import type { Deployment, Pod, ReplicaSet } from '../../../lib/api/schema/index.ts';
+import type { Deployment, Namespace, Pod, ReplicaSet } from '../../../lib/api/schema/index.ts';
 import { reconcileDeployment } from '../../../lib/controllers/deployment.ts';
 import { reconcileReplicaSet } from '../../../lib/controllers/replicaset.ts';
 import type { Action } from '../../../lib/controllers/types.ts';
@@ -12,6 +12,17 @@ import { controllerOf, timeString } from '../../../lib/controllers/types.ts';
 
 export const T0 = new Date('2026-01-01T00:00:00Z');
 export const NS = 'default';
+
+/** A Namespace `name` in a phase (null: none yet), optionally being deleted since T0. */
+export function namespaceIn(name: string, o: { phase?: 'Active' | 'Terminating' | null; deleting?: boolean } = {}): Namespace {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, uid: 'uid-ns', resourceVersion: '1', ...(o.deleting ? { deletionTimestamp: T0.toISOString() } : {}) },
+    spec: { finalizers: ['kubernetes'] },
+    status: o.phase === null ? {} : { phase: o.phase ?? 'Active' },
+  } as Namespace;
+}
 
 export function deployment(spec: Partial<NonNullable<Deployment['spec']>> = {}, meta: Partial<NonNullable<Deployment['metadata']>> = {}): Deployment {
   return {
