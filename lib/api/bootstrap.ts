@@ -7,7 +7,7 @@ import { ApiError, ConflictError } from '../core/errors.ts';
 import type { KubeObject, RequestContext } from '../core/object.ts';
 import { findByResource } from '../core/resources.ts';
 import type { Registry } from './registry.ts';
-import { SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL } from './schema/index.ts';
+import { semanticEqual, SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL } from './schema/index.ts';
 
 export const BOOTSTRAP_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -57,7 +57,6 @@ export function apiEndpointAddress(host: string): { ip: string; family: 'IPv4' |
   return { ip: '127.0.0.1', family: 'IPv4' };
 }
 
-
 /**
  * kube-apiserver's endpoint reconciler for one API server: the `kubernetes` Service targets the
  * port the API serves on, and its Endpoints and EndpointSlice name that address. Run at every
@@ -82,7 +81,7 @@ export async function publishApiEndpoints(registry: Registry, api: { host: strin
       labels: { ...(ep?.metadata.labels ?? {}), [SKIP_MIRROR_LABEL]: 'true' },
       subsets: [{ addresses: [{ ip }], ports: [port] }],
     };
-    if (ep && sameJson(ep.metadata.labels, want.labels) && sameJson((ep as { subsets?: unknown }).subsets, want.subsets)) return undefined;
+    if (ep && semanticEqual(ep.metadata.labels, want.labels) && semanticEqual((ep as { subsets?: unknown }).subsets, want.subsets)) return undefined;
     return { apiVersion: 'v1', kind: 'Endpoints', ...ep, metadata: { ...(ep?.metadata ?? { name: 'kubernetes', namespace: 'default' }), labels: want.labels }, subsets: want.subsets };
   }, ctx);
   await converge(registry, slices, (slice) => {
@@ -93,15 +92,11 @@ export async function publishApiEndpoints(registry: Registry, api: { host: strin
       ports: [port],
     };
     const s = slice as { addressType?: string; endpoints?: unknown; ports?: unknown } | undefined;
-    if (s && slice && s.addressType === family && sameJson(slice.metadata.labels, want.labels) && sameJson(s.endpoints, want.endpoints) && sameJson(s.ports, want.ports)) return undefined;
+    if (s && slice && s.addressType === family && semanticEqual(slice.metadata.labels, want.labels) && semanticEqual(s.endpoints, want.endpoints) && semanticEqual(s.ports, want.ports)) return undefined;
     // The address type cannot change in place: a slice of the other family is replaced.
     if (s && s.addressType !== family) return 'replace';
     return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...slice, metadata: { ...(slice?.metadata ?? { name: 'kubernetes', namespace: 'default' }), labels: want.labels }, addressType: family, endpoints: want.endpoints, ports: want.ports };
   }, ctx);
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /**

@@ -13,7 +13,7 @@
  * a Service that has a selector (the EndpointSlice controller serves it) or of no Service at all.
  */
 import type { Endpoints, Service } from '../api/schema/index.ts';
-import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL, type AddressType, type Endpoint, type EndpointSlice, type EndpointSlicePort } from '../api/schema/index.ts';
+import { MANAGED_BY_LABEL, semanticEqual, SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL, type AddressType, type Endpoint, type EndpointSlice, type EndpointSlicePort } from '../api/schema/index.ts';
 import type { KubeObject } from '../core/object.ts';
 import { LAST_CHANGE_TRIGGER_TIME, repackSubsets } from './endpoints.ts';
 import { endpointKey, portsKey, slicePrefix } from './endpointslice.ts';
@@ -38,7 +38,6 @@ export interface MirroringInput {
 type Slice = EndpointSlice;
 type Port = EndpointSlicePort;
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Whether these Endpoints are meant to be mirrored at all (kube's shouldMirror). */
 export function shouldMirror(endpoints: Endpoints | undefined): boolean {
@@ -166,9 +165,9 @@ export function reconcileMirroring(input: MirroringInput): ReconcileResult {
       const firstEndpoints = first.endpoints ?? [];
       const endpointsSame = firstEndpoints.length === wanted.length && firstEndpoints.every((ep) => {
         const w = want.endpoints.get(endpointKey(ep));
-        return w !== undefined && same(w, ep);
+        return w !== undefined && semanticEqual(w, ep);
       });
-      if (endpointsSame && same(endpoints.metadata?.labels ?? {}, labels) && same(compareAnnotations, first.metadata?.annotations ?? {})) continue;
+      if (endpointsSame && semanticEqual(endpoints.metadata?.labels ?? {}, labels) && semanticEqual(compareAnnotations, first.metadata?.annotations ?? {})) continue;
     }
     const slice = sliceFor(endpoints, want.ports, want.type, existing[0]?.metadata?.name);
     // The endpoints already in the slice keep their places; the rest follow in the Endpoints' order.

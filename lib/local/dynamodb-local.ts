@@ -108,10 +108,18 @@ async function stopLeftover(pidFile: string, log: (line: string) => void): Promi
     throw new LocalRuntimeError(`another Skiff (pid ${info.ppid}) is using ${dirname(pidFile)}: stop it first, or pass another --data`);
   }
   log(`stopping DynamoDB Local (pid ${pid}) left running by an earlier start`);
+  const gone = async () => {
+    for (let waited = 0; waited < 3000; waited += 100) {
+      if (!processInfo(pid)) return true;
+      await sleep(100);
+    }
+    return false;
+  };
   process.kill(pid, 'SIGTERM');
-  for (let waited = 0; processInfo(pid) && waited < 3000; waited += 100) await sleep(100);
-  if (processInfo(pid)) process.kill(pid, 'SIGKILL');
-  for (let waited = 0; processInfo(pid) && waited < 3000; waited += 100) await sleep(100);
+  if (!(await gone())) {
+    process.kill(pid, 'SIGKILL');
+    await gone();
+  }
   rmSync(pidFile, { force: true });
 }
 

@@ -6,6 +6,7 @@
 import type { KubeObject, OwnerReference } from '../core/object.ts';
 import type { LogEntry, Selectable } from '../store/types.ts';
 import { matchesLabelSelectorSpec } from '../api/selectors.ts';
+import { ROOT_CA_CONFIGMAP } from '../controllers/rootca.ts';
 import { controllerOf } from '../controllers/types.ts';
 import { formatKey, keyOf, type ReconcileKey } from './keys.ts';
 
@@ -64,7 +65,6 @@ export const MIRRORING_CONTROLLER_USER = 'system:serviceaccount:kube-system:endp
 export const ENDPOINTS_CONTROLLER_USER = 'system:serviceaccount:kube-system:endpoint-controller';
 /** The root CA publisher's user (`controllerActor('root-ca-cert-publisher')`). */
 export const ROOT_CA_PUBLISHER_USER = 'system:serviceaccount:kube-system:root-ca-cert-publisher';
-const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 const GC_FINALIZERS = new Set(['foregroundDeletion', 'orphan']);
 /**
  * Kinds whose Background deletion does not wake the garbage collector: they own nothing in
