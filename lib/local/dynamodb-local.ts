@@ -137,6 +137,8 @@ export async function startDynamoDbLocal(opts: StartDynamoDbLocalOptions = {}): 
     '-jar', join(dir, 'DynamoDBLocal.jar'),
     '-port', String(port),
     ...(opts.dbPath ? ['-dbPath', opts.dbPath] : ['-inMemory']),
+    // A local cluster sends nothing off the machine (DynamoDB Local reports usage to AWS unless told not to).
+    '-disableTelemetry',
   ];
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
   const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
