@@ -9,6 +9,7 @@ import {
   InternalError,
   MethodNotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
   type Status,
 } from '../core/errors.ts';
 import type { Clock, KubeObject, RequestContext } from '../core/object.ts';
@@ -20,6 +21,7 @@ import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroup
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
 import { answerReview, reviewAt } from './reviews.ts';
+import { answerTokenRequest, type TokenIssuing } from './token-request.ts';
 import { canIgnoreBudgets, decideEviction } from './eviction.ts';
 import { validateKind, type Pod, type PodDisruptionBudget } from './schema/index.ts';
 import { NODE_LEASE_NAMESPACE, renewalOf, withHeartbeat, type HeartbeatPath } from './heartbeats.ts';
@@ -53,6 +55,8 @@ export interface ApiOptions {
   ready?: () => Promise<boolean>;
   /** The cheap path for node lease renewals; without it they are ordinary writes. */
   heartbeats?: HeartbeatPath;
+  /** ServiceAccount tokens (`serviceaccounts/<name>/token`); without it that subresource answers 503. */
+  tokens?: TokenIssuing;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -94,7 +98,7 @@ export function createApi(opts: ApiOptions): Api {
       const ok = opts.ready ? await opts.ready() : true;
       return ok ? text(200, 'ok') : text(503, 'not ready');
     }
-    const actor = opts.auth.authenticate(req.headers);
+    const actor = await opts.auth.authenticate(req.headers);
     const ctx: RequestContext = { actor, verb: '', requestId: req.requestId, userAgent: req.userAgent, sourceIp: req.sourceIp };
 
     if (p === '/version') return json(200, SKIFF_VERSION);
@@ -340,6 +344,7 @@ export function createApi(opts: ApiOptions): Api {
     if (subresource === 'binding') return binding(req, r, ctx);
     if (subresource === 'eviction') return eviction(req, r, ctx);
     if (subresource === 'log') return podLog(r);
+    if (subresource === 'token') return serviceAccountToken(req, r, ctx);
     const sub = subresource === 'status' || subresource === 'finalize' ? subresource : undefined;
     switch (req.method) {
       case 'GET': {
@@ -480,6 +485,28 @@ export function createApi(opts: ApiOptions): Api {
     }
     await registry.delete(r.type, r.namespace, r.name!, options, write);
     return json(201, successStatus(201));
+  }
+
+  /** A TokenRequest: a signed token for the ServiceAccount, bound to an object if asked; nothing written. */
+  async function serviceAccountToken(req: ApiRequest, r: ResourceRoute, ctx: RequestContext): Promise<ApiResponse> {
+    if (req.method !== 'POST') throw new MethodNotAllowedError('only POST is supported on serviceaccounts/token');
+    const issuing = opts.tokens;
+    if (!issuing) throw new ServiceUnavailableError('this server has no key to sign ServiceAccount tokens with');
+    const { fieldValidation } = writeOptions(req, ctx);
+    const gvk = { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
+    const body = decodeObjectBody(req.headers['content-type'], req.body);
+    const { object, warnings } = validateKind(gvk, body, { fieldValidation, rawJson: rawJsonOf(req), namespaced: true }, 'tokenrequests');
+    const serviceAccount = await registry.get(r.type, r.namespace, r.name!);
+    const answer = await answerTokenRequest(object, {
+      issuing,
+      serviceAccount,
+      now: opts.clock(),
+      getBound: (kind, name) => {
+        const type = findByKind('v1', kind)!;
+        return registry.get(type, type.namespaced ? r.namespace : undefined, name);
+      },
+    });
+    return json(201, answer, warnings.length ? { warning: warnings.map(warningHeader).join(', ') } : {});
   }
 
   async function podLog(r: ResourceRoute): Promise<ApiResponse> {

@@ -1,17 +1,31 @@
 /**
- * Bearer-token authentication, like kube-apiserver's static token file: each token maps to a user
- * and groups. The authenticated user is the actor of every log item the request writes.
+ * Bearer-token authentication, like kube-apiserver's: static tokens (its token file: each token
+ * maps to a user and groups) and ServiceAccount tokens (signed JWTs, checked against the key that
+ * signed them and the objects they name). The authenticated user is the actor of every log item
+ * the request writes.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual, type KeyObject } from 'node:crypto';
 import { UnauthorizedError } from '../core/errors.ts';
-import type { Actor } from '../core/object.ts';
+import type { Actor, Clock } from '../core/object.ts';
+import { findByResource } from '../core/resources.ts';
+import type { ObjectStore } from '../store/types.ts';
+import { authenticateServiceAccount, looksLikeJwt, type UidLookup } from './service-account-tokens.ts';
 
 export interface TokenEntry extends Actor {
   token: string;
 }
 
 export interface Authenticator {
-  authenticate(headers: Record<string, string>): Actor;
+  authenticate(headers: Record<string, string>): Actor | Promise<Actor>;
+}
+
+/** How ServiceAccount tokens are checked: the key, issuer and audiences they must carry. */
+export interface ServiceAccountTokenCheck {
+  publicKey: KeyObject;
+  issuer: string;
+  audiences: string[];
+  clock: Clock;
+  lookup: UidLookup;
 }
 
 function same(a: string, b: string): boolean {
@@ -20,16 +34,18 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function tokenAuthenticator(entries: TokenEntry[]): Authenticator {
+export function tokenAuthenticator(entries: TokenEntry[], serviceAccounts?: ServiceAccountTokenCheck): Authenticator {
   return {
     authenticate(headers) {
       const header = headers['authorization'];
       if (!header) throw new UnauthorizedError();
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) throw new UnauthorizedError();
-      const entry = entries.find((e) => same(e.token, match[1]));
-      if (!entry) throw new UnauthorizedError();
-      return { user: entry.user, groups: [...entry.groups, 'system:authenticated'], ...(entry.uid ? { uid: entry.uid } : {}) };
+      const token = match[1];
+      const entry = entries.find((e) => same(e.token, token));
+      if (entry) return { user: entry.user, groups: [...entry.groups, 'system:authenticated'], ...(entry.uid ? { uid: entry.uid } : {}) };
+      if (serviceAccounts && looksLikeJwt(token)) return authenticateServiceAccount(token, { ...serviceAccounts, now: serviceAccounts.clock() });
+      throw new UnauthorizedError();
     },
   };
 }
@@ -37,4 +53,20 @@ export function tokenAuthenticator(entries: TokenEntry[]): Authenticator {
 /** The administrator a local cluster's kubeconfig signs in as. */
 export function adminEntry(token: string): TokenEntry {
   return { token, user: 'skiff-admin', groups: ['system:masters'] };
+}
+
+const LOOKUP_TYPES = {
+  ServiceAccount: findByResource('', 'v1', 'serviceaccounts')!,
+  Pod: findByResource('', 'v1', 'pods')!,
+  Secret: findByResource('', 'v1', 'secrets')!,
+  Node: findByResource('', 'v1', 'nodes')!,
+};
+
+/** The uids ServiceAccount tokens are checked against, read from the store. */
+export function storeUidLookup(store: ObjectStore): UidLookup {
+  return async (kind, namespace, name) => {
+    const type = LOOKUP_TYPES[kind];
+    const obj = await store.get(type, type.namespaced ? namespace : undefined, name);
+    return obj?.metadata.uid;
+  };
 }

@@ -1,10 +1,11 @@
 /**
  * authorization.k8s.io/v1 SelfSubjectAccessReview and SelfSubjectRulesReview, and
  * authentication.k8s.io/v1 SelfSubjectReview: the bodies a client POSTs to ask about itself
- * (answered by `lib/api/reviews.ts`, never stored).
+ * (answered by `lib/api/reviews.ts`, never stored); and authentication.k8s.io/v1 TokenRequest, the
+ * body of `serviceaccounts/<name>/token` (answered by `lib/api/token-request.ts`, never stored).
  */
 import { z } from 'zod';
-import { bool, component, list, opt, reqStr, str, strings, typeMeta } from './kit.ts';
+import { Time, bool, component, int64, list, opt, reqStr, str, strings, typeMeta } from './kit.ts';
 import { LabelSelectorRequirement, objectMeta } from './meta.ts';
 
 const AUTHZ = 'io.k8s.api.authorization.v1';
@@ -163,4 +164,48 @@ export const SelfSubjectReview = component(
     status: opt(z.strictObject({ userInfo: opt(UserInfo, 'The user attributes.') }), 'Filled in by the server: the user attributes.'),
   }),
   { 'x-kubernetes-group-version-kind': [{ group: 'authentication.k8s.io', kind: 'SelfSubjectReview', version: 'v1' }] },
+);
+
+export const BoundObjectReference = component(
+  `${AUTHN}.BoundObjectReference`,
+  'The object a token is bound to: the token is valid only while that object exists.',
+  z.strictObject({
+    apiVersion: str('API version of the referent.'),
+    kind: str("Kind of the referent. Valid kinds are 'Pod', 'Secret' and 'Node'."),
+    name: str('Name of the referent.'),
+    uid: str('UID of the referent.'),
+  }),
+);
+
+export const TokenRequestSpec = component(
+  `${AUTHN}.TokenRequestSpec`,
+  'The parameters of a requested token.',
+  z.strictObject({
+    audiences: strings(
+      'The intended audiences of the token. A recipient of a token must identify itself with an identifier in the list of audiences of the token, and otherwise should reject the token. Defaults to the audiences of the API server.',
+    ),
+    boundObjectRef: opt(BoundObjectReference, 'A reference to an object that the token will be bound to: the token is valid only as long as the bound object exists.'),
+    expirationSeconds: int64('The requested duration of validity of the request (default one hour, at least ten minutes).'),
+  }),
+);
+
+export const TokenRequestStatus = component(
+  `${AUTHN}.TokenRequestStatus`,
+  'The result of a token request.',
+  z.strictObject({
+    expirationTimestamp: opt(Time, 'The time of expiration of the returned token.'),
+    token: str('The opaque bearer token.'),
+  }),
+);
+
+export const TokenRequest = component(
+  `${AUTHN}.TokenRequest`,
+  'Requests a token for a given service account (`kubectl create token`); never stored.',
+  z.strictObject({
+    ...typeMeta(),
+    metadata: objectMeta(),
+    spec: opt(TokenRequestSpec, 'The parameters of the token.'),
+    status: opt(TokenRequestStatus, 'Filled in by the server: the token.'),
+  }),
+  { 'x-kubernetes-group-version-kind': [{ group: 'authentication.k8s.io', kind: 'TokenRequest', version: 'v1' }] },
 );
