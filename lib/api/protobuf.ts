@@ -2,7 +2,7 @@
  * Request bodies in `application/vnd.kubernetes.protobuf`: the 4 bytes `k8s\0`, then a
  * `runtime.Unknown { typeMeta, raw, contentEncoding, contentType }` whose `raw` is the object in
  * Kubernetes' protobuf encoding. kubectl 1.32+ sends its generators (`create namespace|deployment|
- * configmap|secret|serviceaccount|service`) this way, and the pod DELETE of `drain
+ * configmap|secret|serviceaccount|service`, `create token`) this way, and the pod DELETE of `drain
  * --disable-eviction` (a DeleteOptions); a 415 does not make it retry in JSON.
  *
  * We decode into the JSON kube itself would render for the same Go struct (omitempty and pointer

@@ -2,11 +2,12 @@
  * TLS for the local API server: a private CA and a serving certificate it signs, made at first start
  * and reused afterwards, so a kubeconfig written once keeps working across restarts.
  *
- * Files under `<dataDir>/pki/`: `ca.crt`, `ca.key`, `server.crt`, `server.key` (keys 0600). The CA
+ * Files under `<dataDir>/pki/`: `ca.crt`, `ca.key`, `server.crt`, `server.key` (keys 0600), and
+ * `sa.key`, the ServiceAccount token signing key (`ensureServiceAccountKey`). The CA
  * key is kept so the serving certificate can be renewed (expiry, new hosts) without changing the
  * CA that kubeconfigs trust.
  */
-import { X509Certificate as NodeX509, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { X509Certificate as NodeX509, createPrivateKey, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -93,6 +94,32 @@ export function ensureAdminToken(dataDir: string): string {
   const token = randomBytes(32).toString('hex');
   writeAtomic(file, `${token}\n`, 0o600);
   return token;
+}
+
+/**
+ * The key ServiceAccount tokens are signed with: ECDSA P-256, PKCS#8 PEM in `<dataDir>/pki/sa.key`
+ * (0600), made at first start and kept, so tokens issued before a restart stay valid after it.
+ * An unreadable or non-P-256 file is replaced (tokens it signed then stop working).
+ */
+export function ensureServiceAccountKey(dataDir: string): string {
+  const dir = join(dataDir, 'pki');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, 'sa.key');
+  if (existsSync(file)) {
+    try {
+      const pem = readFileSync(file, 'utf8');
+      const key = createPrivateKey(pem);
+      if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+        chmodSync(file, 0o600);
+        return pem;
+      }
+    } catch {
+      // Unreadable: replaced below.
+    }
+  }
+  const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  writeAtomic(file, pem, 0o600);
+  return pem;
 }
 
 async function createCa(now: Date): Promise<Pair> {

@@ -11,14 +11,16 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createApi, type Api } from '../api/app.ts';
-import { adminEntry, tokenAuthenticator } from '../api/auth.ts';
+import { adminEntry, storeUidLookup, tokenAuthenticator } from '../api/auth.ts';
+import { DEFAULT_TOKEN_ISSUER } from '../api/service-account-tokens.ts';
+import { keyTokenSigner } from '../api/token-signers.ts';
 import { bootstrap, publishApiEndpoints } from '../api/bootstrap.ts';
 import { MAX_BODY_BYTES } from '../api/codec.ts';
 import { Registry } from '../api/registry.ts';
 import { systemClock, type Clock } from '../core/object.ts';
 import { DynamoStore } from '../store/dynamo-store.ts';
 import { handleStreaming } from '../../functions/api/handler.ts';
-import { ensureAdminToken, ensureCertificates } from './certs.ts';
+import { ensureAdminToken, ensureCertificates, ensureServiceAccountKey } from './certs.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { LocalRuntimeError } from './errors.ts';
 import { eventFromRequest, sinkForResponse } from './http-adapter.ts';
@@ -139,10 +141,12 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     });
     stops.push(() => loop.stop());
 
+    const tokens = { signer: keyTokenSigner(ensureServiceAccountKey(dataDir)), issuer: DEFAULT_TOKEN_ISSUER, audiences: [DEFAULT_TOKEN_ISSUER] };
     const api = createApi({
       store,
       heartbeats: { send: sqsHeartbeatSender(sqsClient, loop.queues.heartbeat.url), store: new DynamoHeartbeats(client, tables) },
-      auth: tokenAuthenticator([adminEntry(token)]),
+      auth: tokenAuthenticator([adminEntry(token)], { publicKey: tokens.signer.publicKey, issuer: tokens.issuer, audiences: tokens.audiences, clock, lookup: storeUidLookup(store) }),
+      tokens,
       clock,
       serverAddress: `${host}:${opts.port ?? 6443}`,
       maxWatchSeconds: opts.maxWatchSeconds,

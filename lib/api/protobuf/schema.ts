@@ -819,6 +819,26 @@ message UserInfo {
   optional string uid = 2;
   repeated string groups = 3;
 }
+message TokenRequest {
+  optional .meta.ObjectMeta metadata = 1;
+  optional TokenRequestSpec spec = 2;
+  optional TokenRequestStatus status = 3;
+}
+message TokenRequestSpec {
+  repeated string audiences = 1;
+  optional int64 expirationSeconds = 4 [(ptr) = true];
+  optional BoundObjectReference boundObjectRef = 3 [(ptr) = true];
+}
+message BoundObjectReference {
+  optional string kind = 1;
+  optional string apiVersion = 2;
+  optional string name = 3;
+  optional string uid = 4;
+}
+message TokenRequestStatus {
+  optional string token = 1;
+  optional .meta.Time expirationTimestamp = 2;
+}
 `;
 
 export const PROTO_SOURCES: readonly string[] = [runtime, scalars, resource, meta, core, apps, policy, authorization, authentication];
@@ -837,5 +857,6 @@ export const KINDS: ReadonlyArray<{ apiVersion: string; kind: string; message: s
   { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', message: 'authorization.SelfSubjectAccessReview' },
   { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', message: 'authorization.SelfSubjectRulesReview' },
   { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', message: 'authentication.SelfSubjectReview' },
+  { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', message: 'authentication.TokenRequest' },
   { apiVersion: '*', kind: 'DeleteOptions', message: 'meta.DeleteOptions' },
 ];

@@ -1,12 +1,15 @@
 /**
  * The API core in process, on DynamoDB Local: write-path semantics kubectl does not exercise
  * directly (finalizers, preconditions, dry runs, status and scale subresources, collection
- * deletes, conflict retries) and the audit actor of every log item.
+ * deletes, conflict retries), the audit actor of every log item, and ServiceAccount tokens.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApi, type Api } from '../../../lib/api/app.ts';
-import { adminEntry, tokenAuthenticator } from '../../../lib/api/auth.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { adminEntry, storeUidLookup, tokenAuthenticator } from '../../../lib/api/auth.ts';
+import { DEFAULT_TOKEN_ISSUER } from '../../../lib/api/service-account-tokens.ts';
+import { keyTokenSigner } from '../../../lib/api/token-signers.ts';
 import { bootstrap } from '../../../lib/api/bootstrap.ts';
 import type { ApiRequest } from '../../../lib/api/http.ts';
 import { Registry } from '../../../lib/api/registry.ts';
@@ -28,10 +31,19 @@ before(async () => {
   store = new DynamoStore({ client, tables });
   elsewhere = new DynamoStore({ client, tables });
   await bootstrap(new Registry({ store, clock: systemClock }));
+  const signer = keyTokenSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  const tokens = { signer, issuer: DEFAULT_TOKEN_ISSUER, audiences: [DEFAULT_TOKEN_ISSUER] };
   api = createApi({
     store,
     clock: systemClock,
-    auth: tokenAuthenticator([adminEntry(TOKEN), { token: AGENT, user: 'system:node:n1', groups: ['system:nodes'] }]),
+    auth: tokenAuthenticator([adminEntry(TOKEN), { token: AGENT, user: 'system:node:n1', groups: ['system:nodes'] }], {
+      publicKey: signer.publicKey,
+      issuer: tokens.issuer,
+      audiences: tokens.audiences,
+      clock: systemClock,
+      lookup: storeUidLookup(store),
+    }),
+    tokens,
   });
 });
 after(async () => {
@@ -506,5 +518,55 @@ describe('write path', () => {
     const warn = await call('POST', `${CM}?fieldValidation=Warn`, body);
     assert.equal(warn.status, 201);
     assert.match(warn.headers['warning'], /duplicate field/);
+  });
+
+  it('issues ServiceAccount tokens without writing, and records writes made with one as the ServiceAccount until it is gone', async () => {
+    const SA = '/api/v1/namespaces/default/serviceaccounts';
+    const sa = await call('POST', SA, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } });
+    assert.equal(sa.status, 201);
+    const rvs = async () => Promise.all([SA, CM, '/api/v1/namespaces/default/pods'].map(async (p) => (await call('GET', p)).body.metadata));
+    const before = await rvs();
+    const issued = await call('POST', `${SA}/robot/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } });
+    assert.equal(issued.status, 201);
+    assert.equal(issued.body.kind, 'TokenRequest');
+    const token = (issued.body.status as { token: string }).token;
+    assert.deepEqual(await rvs(), before, 'a TokenRequest writes nothing');
+
+    const who = await call('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }, { token });
+    assert.deepEqual((who.body.status as { userInfo: unknown }).userInfo, {
+      username: 'system:serviceaccount:default:robot',
+      uid: meta(sa).uid,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
+    });
+    assert.equal((await call('POST', CM, cm('by-robot'), { token })).status, 201);
+    const [entry] = await store.history(findByResource('', 'v1', 'configmaps')!, 'default', 'by-robot');
+    assert.deepEqual(entry.actor, { user: 'system:serviceaccount:default:robot', uid: meta(sa).uid, groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] });
+
+    // Bad requests get kube's answers.
+    const missing = await call('POST', `${SA}/nobody/token`, { spec: {} });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.reason, 'NotFound');
+    const short = await call('POST', `${SA}/robot/token`, { spec: { expirationSeconds: 60 } });
+    assert.equal(short.status, 422);
+    assert.equal((short.body.details as { causes: { field: string }[] }).causes[0].field, 'spec.expirationSeconds');
+    assert.equal((await call('POST', `${SA}/robot/token?fieldValidation=Strict`, { spec: { bogus: true } })).status, 422);
+    assert.equal((await call('GET', `${SA}/robot/token`)).status, 405);
+    assert.equal((await call('POST', `${SA}/robot/token`, { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'absent' } } })).status, 404);
+
+    // A token bound to a pod lives as long as the pod.
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'robot-pod' }, spec: { serviceAccountName: 'robot', containers: [{ name: 'c', image: 'i' }] } };
+    assert.equal((await call('POST', '/api/v1/namespaces/default/pods', pod)).status, 201);
+    const bound = await call('POST', `${SA}/robot/token`, { spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'robot-pod' } } });
+    assert.equal(bound.status, 201);
+    const podToken = (bound.body.status as { token: string }).token;
+    assert.equal((await call('GET', `${CM}/by-robot`, undefined, { token: podToken })).status, 200);
+    assert.equal((await call('DELETE', '/api/v1/namespaces/default/pods/robot-pod?gracePeriodSeconds=0')).status, 200);
+    assert.equal((await call('GET', `${CM}/by-robot`, undefined, { token: podToken })).status, 401);
+
+    // Deleting the ServiceAccount revokes its tokens, and a new one by the same name does not inherit them.
+    assert.equal((await call('DELETE', `${SA}/robot`)).status, 200);
+    assert.equal((await call('GET', `${CM}/by-robot`, undefined, { token })).status, 401);
+    assert.equal((await call('POST', SA, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } })).status, 201);
+    assert.equal((await call('GET', `${CM}/by-robot`, undefined, { token })).status, 401);
   });
 });

@@ -91,6 +91,29 @@ describe('kubectl', () => {
     assert.match(list.stderr, /MethodNotAllowed|does not allow this method/);
   });
 
+  it('issues ServiceAccount tokens with kubectl create token (protobuf bodies) that kubectl can sign in with', async () => {
+    const token = (await c.k(['create', 'token', 'default', '--duration=1h'])).trim();
+    assert.match(token, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+    const who = await c.k(['auth', 'whoami', `--token=${token}`]);
+    assert.match(who, /^Username\s+system:serviceaccount:default:default$/m);
+    assert.match(who, /^Groups\s+\[system:serviceaccounts system:serviceaccounts:default system:authenticated\]$/m);
+    assert.match(await c.k(['create', 'configmap', 'made-by-a-robot', `--token=${token}`]), /created/);
+    const forVault = (await c.k(['create', 'token', 'default', '--audience=vault'])).trim();
+    const wrongAudience = await c.kubectl(['get', 'pods', `--token=${forVault}`]);
+    assert.notEqual(wrongAudience.code, 0);
+    assert.match(wrongAudience.stderr, /Unauthorized|must be logged in/);
+    const missing = await c.kubectl(['create', 'token', 'nobody']);
+    assert.match(missing.stderr, /serviceaccounts "nobody" not found/);
+    const short = await c.kubectl(['create', 'token', 'default', '--duration=5m']);
+    assert.match(short.stderr, /spec\.expirationSeconds: Invalid value: 300: may not specify a duration less than 10 minutes/);
+    await c.k(['run', 'token-holder', '--image=busybox']);
+    const bound = (await c.k(['create', 'token', 'default', '--bound-object-kind=Pod', '--bound-object-name=token-holder'])).trim();
+    assert.match(await c.k(['get', 'configmap', 'made-by-a-robot', `--token=${bound}`]), /made-by-a-robot/);
+    await c.k(['delete', 'pod', 'token-holder', '--grace-period=0', '--force']);
+    const revoked = await c.kubectl(['get', 'configmap', 'made-by-a-robot', `--token=${bound}`]);
+    assert.match(revoked.stderr, /Unauthorized|must be logged in/);
+  });
+
   it('shows the kubelet\'s registration events in describe node', async () => {
     const described = await c.k(['describe', 'node', 'node-0']);
     assert.match(described, /Normal\s+Starting\s+\S+\s+kubelet\s+Starting kubelet\./);
