@@ -1,7 +1,14 @@
-/** Builds the API from a Lambda environment: tables by name, tokens, clients with SDK defaults. */
+/**
+ * Builds the API from a Lambda environment: tables by name, the admin token, the KMS key that signs
+ * ServiceAccount tokens (`SKIFF_SA_TOKEN_KEY_ARN`; without it none are issued), clients with SDK
+ * defaults.
+ */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createApi, type Api } from '../../lib/api/app.ts';
-import { adminEntry, tokenAuthenticator } from '../../lib/api/auth.ts';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { adminEntry, storeUidLookup, tokenAuthenticator } from '../../lib/api/auth.ts';
+import { DEFAULT_TOKEN_ISSUER } from '../../lib/api/service-account-tokens.ts';
+import { kmsTokenSigner } from '../../lib/api/token-signers.ts';
 import { systemClock } from '../../lib/core/object.ts';
 import { SDK_HTTP_OPTIONS, SQS_HTTP_OPTIONS, storeDynamoClient } from '../../lib/store/dynamo-client.ts';
 import { DynamoStore } from '../../lib/store/dynamo-store.ts';
@@ -25,10 +32,16 @@ export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
   const heartbeats = heartbeatQueue
     ? { send: sqsHeartbeatSender(new SQSClient({ requestHandler: SQS_HTTP_OPTIONS }), heartbeatQueue), store: new DynamoHeartbeats(client, { objects: need('SKIFF_TABLE_OBJECTS') }) }
     : undefined;
+  const tokenKey = env.SKIFF_SA_TOKEN_KEY_ARN;
+  const tokens = tokenKey
+    ? { signer: await kmsTokenSigner(new KMSClient({ requestHandler: SDK_HTTP_OPTIONS }), tokenKey), issuer: DEFAULT_TOKEN_ISSUER, audiences: [DEFAULT_TOKEN_ISSUER] }
+    : undefined;
+  const serviceAccounts = tokens && { publicKey: tokens.signer.publicKey, issuer: tokens.issuer, audiences: tokens.audiences, clock: systemClock, lookup: storeUidLookup(store) };
   return createApi({
     store,
     heartbeats,
-    auth: tokenAuthenticator([adminEntry(await adminToken(env))]),
+    auth: tokenAuthenticator([adminEntry(await adminToken(env))], serviceAccounts),
+    ...(tokens ? { tokens } : {}),
     clock: systemClock,
     maxWatchSeconds: Number(env.SKIFF_MAX_WATCH_SECONDS ?? 25),
   });

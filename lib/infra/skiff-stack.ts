@@ -11,7 +11,7 @@ import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-c
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FunctionUrlAuthType, InvokeMode, StartingPosition, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -64,6 +64,8 @@ export interface QueuePair {
 
 export class SkiffStack extends Stack {
   readonly key: Key;
+  /** Signs ServiceAccount tokens (asymmetric, ECC_NIST_P256). */
+  readonly tokenKey: Key;
   readonly tables: Record<string, Table> = {};
   readonly queues: Record<string, QueuePair> = {};
   readonly functions: Record<string, SkiffFunction> = {};
@@ -207,6 +209,20 @@ export class SkiffStack extends Stack {
       fn.addEnvironment('SKIFF_ADMIN_TOKEN_SECRET_ARN', adminToken.secretArn);
     }
     new CfnOutput(this, 'AdminTokenSecretArn', { value: adminToken.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this> for the kubeconfig token' });
+    // ServiceAccount tokens (`kubectl create token`) are signed in KMS: the private key never
+    // leaves it; the API reads the public half once per cold start to check tokens it is shown.
+    this.tokenKey = new Key(this, 'ServiceAccountTokenKey', {
+      description: `Skiff (${prefix}): signs ServiceAccount tokens (ES256)`,
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      alias: `alias/${prefix}service-account-tokens`,
+      removalPolicy,
+      ...(deletionProtection ? {} : { pendingWindow: Duration.days(7) }),
+    });
+    for (const fn of watch ? [api, watch] : [api]) {
+      this.tokenKey.grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      fn.addEnvironment('SKIFF_SA_TOKEN_KEY_ARN', this.tokenKey.keyArn);
+    }
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `${prefix}api`,
       description: 'Skiff Kubernetes API',

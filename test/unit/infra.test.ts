@@ -232,6 +232,23 @@ describe('SkiffStack from the project topology', () => {
     template.hasOutput('AdminTokenSecretArn', {});
   });
 
+  it('signs ServiceAccount tokens with an asymmetric KMS key that only the API functions may use, and only to sign', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    const keyId = logicalId(stack, stack.tokenKey);
+    const fns = template.findResources('AWS::Lambda::Function');
+    for (const [id, fn] of Object.entries(fns)) {
+      const env = (fn.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment?.Variables ?? {};
+      const grants = actionsOf(template, id).filter((g) => g.resources.includes(keyId));
+      if (id === apiId || id === watchId) {
+        assert.deepEqual(env.SKIFF_SA_TOKEN_KEY_ARN, { 'Fn::GetAtt': [keyId, 'Arn'] }, `${id} is told which key signs`);
+        assert.deepEqual(grants.flatMap((g) => g.actions).sort(), ['kms:GetPublicKey', 'kms:Sign'], id);
+      } else {
+        assert.equal(env.SKIFF_SA_TOKEN_KEY_ARN, undefined, id);
+        assert.deepEqual(grants, [], `${id} may not use the token key`);
+      }
+    }
+  });
+
   it('alarms on function errors', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
