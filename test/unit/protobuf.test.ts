@@ -186,8 +186,22 @@ describe('decodeKubernetesProtobuf: kubectl 1.32 captures', () => {
       assert.deepEqual(decodeDeleteOptionsProtobuf(fixture(name)), kubectl131(name));
     });
   }
-  it('kubectl create token (TokenRequest) is a 415', () => {
-    rejects(() => decodeKubernetesProtobuf(fixture('token-request')), UnsupportedMediaTypeError, 415, /TokenRequest/);
+  it('kubectl create token (TokenRequest): an empty spec, every field left to the server', () => {
+    assert.deepEqual(decodeKubernetesProtobuf(fixture('token-request')), { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: {}, spec: {}, status: {} });
+  });
+  it('kubectl create token --audience --duration --bound-object-*: audiences, expirationSeconds and boundObjectRef', () => {
+    const body = envelope('authentication.k8s.io/v1', 'TokenRequest', [
+      msg(1),
+      msg(2, str(1, 'vault'), str(1, 'api'), msg(3, str(1, 'Pod'), str(2, 'v1'), str(3, 'p'), str(4, 'u1')), int(4, 3600)),
+      msg(3, str(1, '')),
+    ]);
+    assert.deepEqual(decodeKubernetesProtobuf(body), {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      metadata: {},
+      spec: { audiences: ['vault', 'api'], expirationSeconds: 3600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: 'u1' } },
+      status: {},
+    });
   });
 });
 
