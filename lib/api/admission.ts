@@ -1,11 +1,13 @@
 /**
  * Admission on create: what kube-apiserver decides beyond an object's own defaults. Today that is
- * Service ClusterIP and NodePort allocation, and the DefaultTolerationSeconds plugin for Pods.
+ * Service ClusterIP and NodePort allocation, and for Pods the ServiceAccount plugin
+ * (`service-account-admission.ts`) and DefaultTolerationSeconds.
  */
 import { InvalidError } from '../core/errors.ts';
 import type { Clock, KubeObject } from '../core/object.ts';
 import { findByResource, type ResourceType } from '../core/resources.ts';
 import { podLandsOn, type ObjectStore, type WriteGuards } from '../store/types.ts';
+import { admitServiceAccount, storeServiceAccounts } from './service-account-admission.ts';
 
 export interface AdmissionInput {
   type: ResourceType;
@@ -95,6 +97,7 @@ function ipToNumber(ip: string): number | undefined {
  */
 export async function admitCreate(input: AdmissionInput): Promise<WriteGuards | undefined> {
   if (input.type.kind === 'Pod') {
+    await admitServiceAccount(input.object, { lookup: storeServiceAccounts(input.store) });
     addDefaultTolerations(input.object, input.defaultTolerationSeconds);
     // A pod created already bound (no scheduler involved) changes what its node has room for:
     // binds decided from the node's earlier state must decide again.

@@ -1,5 +1,6 @@
 /**
- * What every cluster has from its first start: the system namespaces and the `kubernetes` Service;
+ * What every cluster has from its first start: the system namespaces, each with its `default`
+ * ServiceAccount, and the `kubernetes` Service;
  * and, where the API has an address of its own, that Service's Endpoints and EndpointSlice.
  */
 import { isIP } from 'node:net';
@@ -28,9 +29,17 @@ export async function bootstrap(registry: Registry): Promise<void> {
       if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
     }
   };
+  const serviceAccounts = findByResource('', 'v1', 'serviceaccounts')!;
   for (const name of BOOTSTRAP_NAMESPACES) {
-    if (await registry.store.get(namespaces, undefined, name)) continue;
-    await ensure(() => registry.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, undefined, { ...SYSTEM, fieldManager: 'skiff-apiserver' }));
+    if (!(await registry.store.get(namespaces, undefined, name))) {
+      await ensure(() => registry.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, undefined, { ...SYSTEM, fieldManager: 'skiff-apiserver' }));
+    }
+    // The ServiceAccount controller gives every namespace this too, a moment after it appears; the
+    // system namespaces have it from the start, so their first pods never wait for it (pods need
+    // their ServiceAccount to exist: see service-account-admission.ts).
+    if (!(await registry.store.get(serviceAccounts, name, 'default'))) {
+      await ensure(() => registry.create(serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, name, { ...SYSTEM, fieldManager: 'skiff-apiserver' }));
+    }
   }
   if (!(await registry.store.get(services, 'default', 'kubernetes'))) {
     await ensure(() =>

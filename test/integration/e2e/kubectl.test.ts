@@ -114,6 +114,25 @@ describe('kubectl', () => {
     assert.match(revoked.stderr, /Unauthorized|must be logged in/);
   });
 
+  it("admits pods as kube's ServiceAccount plugin does: API access volume mounted, a missing ServiceAccount refused", async () => {
+    await c.k(['run', 'with-token', '--image=busybox']);
+    const spec = JSON.parse(await c.k(['get', 'pod', 'with-token', '-o', 'jsonpath={.spec}'])) as {
+      serviceAccountName: string;
+      volumes: { name: string; projected?: { sources: Record<string, unknown>[] } }[];
+      containers: { volumeMounts: { name: string; mountPath: string; readOnly: boolean }[] }[];
+    };
+    assert.equal(spec.serviceAccountName, 'default');
+    const volume = spec.volumes.find((v) => v.name.startsWith('kube-api-access-'));
+    assert.ok(volume, JSON.stringify(spec.volumes));
+    assert.deepEqual(volume.projected?.sources.map((s) => Object.keys(s)[0]), ['serviceAccountToken', 'configMap', 'downwardAPI']);
+    assert.deepEqual(spec.containers[0].volumeMounts, [{ name: volume.name, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }]);
+    const ghost = await c.kubectl(['run', 'ghost-sa', '--image=busybox', '--overrides={"spec":{"serviceAccountName":"ghost"}}']);
+    assert.notEqual(ghost.code, 0);
+    assert.match(ghost.stderr, /pods "ghost-sa" is forbidden: error looking up service account default\/ghost: serviceaccount "ghost" not found/);
+    await c.k(['run', 'no-token', '--image=busybox', '--overrides={"spec":{"automountServiceAccountToken":false}}']);
+    assert.equal(await c.k(['get', 'pod', 'no-token', '-o', 'jsonpath={.spec.volumes}']), '');
+  });
+
   it('shows the kubelet\'s registration events in describe node', async () => {
     const described = await c.k(['describe', 'node', 'node-0']);
     assert.match(described, /Normal\s+Starting\s+\S+\s+kubelet\s+Starting kubelet\./);
