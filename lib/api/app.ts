@@ -20,7 +20,7 @@ import { decodeObjectBody, decodePatchBody, mediaType, negotiate, type Represent
 import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery } from './discovery.ts';
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
-import { answerReview, reviewAt } from './reviews.ts';
+import { answerReview, answerTokenReview, reviewAt } from './reviews.ts';
 import { answerTokenRequest, type TokenIssuing } from './token-request.ts';
 import { canIgnoreBudgets, decideEviction } from './eviction.ts';
 import { validateKind, type Pod, type PodDisruptionBudget } from './schema/index.ts';
@@ -122,7 +122,7 @@ export function createApi(opts: ApiOptions): Api {
       requireMethod(req, 'POST');
       const { fieldValidation } = writeOptions(req, ctx);
       const { object, warnings } = validateKind(review, decodeObjectBody(req.headers['content-type'], req.body), { fieldValidation, rawJson: rawJsonOf(req), namespaced: false }, review.resource);
-      const answer = answerReview(review, object, actor, opts.clock());
+      const answer = review.kind === 'TokenReview' ? await answerTokenReview(object, opts.auth.review.bind(opts.auth)) : answerReview(review, object, actor, opts.clock());
       return json(201, answer, warnings.length ? { warning: warnings.map(warningHeader).join(', ') } : {});
     }
 

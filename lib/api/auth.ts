@@ -9,7 +9,7 @@ import { UnauthorizedError } from '../core/errors.ts';
 import type { Actor, Clock } from '../core/object.ts';
 import { findByResource } from '../core/resources.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { authenticateServiceAccount, looksLikeJwt, type UidLookup } from './service-account-tokens.ts';
+import { DEFAULT_TOKEN_ISSUER, authenticateServiceAccount, looksLikeJwt, type UidLookup } from './service-account-tokens.ts';
 
 export interface TokenEntry extends Actor {
   token: string;
@@ -17,6 +17,11 @@ export interface TokenEntry extends Actor {
 
 export interface Authenticator {
   authenticate(headers: Record<string, string>): Actor | Promise<Actor>;
+  /**
+   * A TokenReview's question: who `token` authenticates as, for `audiences` (the API's when
+   * undefined), and which of those it is meant for; undefined when it names nobody.
+   */
+  review(token: string, audiences: string[] | undefined): Promise<{ actor: Actor; audiences: string[] } | undefined>;
 }
 
 /** How ServiceAccount tokens are checked: the key, issuer and audiences they must carry. */
@@ -34,7 +39,19 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * Static tokens and, given `serviceAccounts`, ServiceAccount tokens. Static tokens are meant for
+ * the API alone: a TokenReview for other audiences does not authenticate them (kube's wrapping of
+ * audience-agnostic authenticators).
+ */
 export function tokenAuthenticator(entries: TokenEntry[], serviceAccounts?: ServiceAccountTokenCheck): Authenticator {
+  const apiAudiences = serviceAccounts?.audiences ?? [DEFAULT_TOKEN_ISSUER];
+  const staticActor = (token: string): Actor | undefined => {
+    const entry = entries.find((e) => same(e.token, token));
+    return entry && { user: entry.user, groups: [...entry.groups, 'system:authenticated'], ...(entry.uid ? { uid: entry.uid } : {}) };
+  };
+  const serviceAccount = (token: string, audiences: string[]) =>
+    serviceAccounts && looksLikeJwt(token) ? authenticateServiceAccount(token, { ...serviceAccounts, audiences, now: serviceAccounts.clock() }) : undefined;
   return {
     authenticate(headers) {
       const header = headers['authorization'];
@@ -42,10 +59,24 @@ export function tokenAuthenticator(entries: TokenEntry[], serviceAccounts?: Serv
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match) throw new UnauthorizedError();
       const token = match[1];
-      const entry = entries.find((e) => same(e.token, token));
-      if (entry) return { user: entry.user, groups: [...entry.groups, 'system:authenticated'], ...(entry.uid ? { uid: entry.uid } : {}) };
-      if (serviceAccounts && looksLikeJwt(token)) return authenticateServiceAccount(token, { ...serviceAccounts, now: serviceAccounts.clock() });
+      const actor = staticActor(token);
+      if (actor) return actor;
+      const checked = serviceAccount(token, apiAudiences);
+      if (checked) return checked.then((r) => r.actor);
       throw new UnauthorizedError();
+    },
+    async review(token, audiences = apiAudiences) {
+      const actor = staticActor(token);
+      if (actor) {
+        const meant = audiences.filter((a) => apiAudiences.includes(a));
+        return meant.length ? { actor, audiences: meant } : undefined;
+      }
+      try {
+        return await serviceAccount(token, audiences);
+      } catch (err) {
+        if (err instanceof UnauthorizedError) return undefined;
+        throw err;
+      }
     },
   };
 }

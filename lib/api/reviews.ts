@@ -2,7 +2,8 @@
  * The review APIs a client asks about itself: "who am I" (`SelfSubjectReview`, `kubectl auth
  * whoami`) and "may I" (`SelfSubjectAccessReview` and `SelfSubjectRulesReview`, `kubectl auth
  * can-i`, and the access checks of dashboards and operators). They are answered from the request
- * alone and store nothing, as in kube-apiserver.
+ * alone and store nothing, as in kube-apiserver. And `TokenReview`: who a token authenticates as,
+ * for services that accept ServiceAccount tokens (Vault's Kubernetes auth, webhooks).
  *
  * Skiff has authentication and no authorization layer: every authenticated user may do
  * everything (kube-apiserver's `AlwaysAllow`), so every access review is allowed.
@@ -22,6 +23,7 @@ export const REVIEW_RESOURCES: readonly ReviewResource[] = [
   { group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', singular: 'selfsubjectreview', kind: 'SelfSubjectReview' },
   { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview' },
   { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', kind: 'SelfSubjectRulesReview' },
+  { group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', singular: 'tokenreview', kind: 'TokenReview' },
 ];
 
 /** The review a request path names (`/apis/<group>/<version>/<resource>`), if any. */
@@ -80,4 +82,31 @@ export function answerReview(review: ReviewResource, body: Json, actor: Actor, n
       };
     }
   }
+}
+
+/** Who a token names, for the audiences asked (the API's when none): undefined when nobody. */
+export type TokenCheck = (token: string, audiences: string[] | undefined) => Promise<{ actor: Actor; audiences: string[] } | undefined>;
+
+/**
+ * The answer to a TokenReview (kube's `pkg/registry/authentication/tokenreview`): the spec back,
+ * and whether the token authenticates, as whom, and for which of the asked audiences. A token that
+ * names nobody is an answer, not an error; a review without a token is 400.
+ */
+export async function answerTokenReview(body: Json, check: TokenCheck): Promise<Json> {
+  const spec = (body.spec ?? {}) as { token?: string; audiences?: string[] };
+  if (!spec.token) throw new BadRequestError('token is required for TokenReview in authentication');
+  const result = await check(spec.token, spec.audiences?.length ? spec.audiences : undefined);
+  return {
+    kind: 'TokenReview',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec,
+    status: result
+      ? {
+          authenticated: true,
+          user: { username: result.actor.user, ...(result.actor.uid ? { uid: result.actor.uid } : {}), groups: result.actor.groups },
+          audiences: result.audiences,
+        }
+      : { user: {} },
+  };
 }

@@ -146,7 +146,7 @@ export interface VerifyOptions {
  * lifetime check out and its claims have kube's shape; undefined otherwise. Whether those objects
  * still exist is the caller's question (it needs the store).
  */
-export async function verifyToken(token: string, opts: VerifyOptions): Promise<{ serviceAccount: ServiceAccountRef; bound?: BoundObject } | undefined> {
+export async function verifyToken(token: string, opts: VerifyOptions): Promise<{ serviceAccount: ServiceAccountRef; bound?: BoundObject; audiences: string[] } | undefined> {
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, opts.publicKey, {
@@ -165,13 +165,15 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<{
   if (!k || typeof k.namespace !== 'string' || !sa || typeof sa.name !== 'string' || typeof sa.uid !== 'string') return undefined;
   if (claims.sub !== serviceAccountUser(k.namespace, sa.name)) return undefined;
   const serviceAccount = { namespace: k.namespace, name: sa.name, uid: sa.uid };
+  const aud = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
+  const audiences = opts.audiences.filter((a) => aud.includes(a));
   const boundKinds = BOUND_KINDS.filter((kind) => k[kind.toLowerCase() as 'pod' | 'secret' | 'node'] !== undefined);
   if (boundKinds.length > 1) return undefined;
-  if (boundKinds.length === 0) return { serviceAccount };
+  if (boundKinds.length === 0) return { serviceAccount, audiences };
   const kind = boundKinds[0];
   const ref = k[kind.toLowerCase() as 'pod' | 'secret' | 'node'];
   if (!ref || typeof ref.name !== 'string' || typeof ref.uid !== 'string') return undefined;
-  return { serviceAccount, bound: { kind, name: ref.name, uid: ref.uid } };
+  return { serviceAccount, bound: { kind, name: ref.name, uid: ref.uid }, audiences };
 }
 
 /** The uid of a live object, or undefined when there is none (the store's view, read consistently). */
@@ -181,13 +183,13 @@ export type UidLookup = (kind: 'ServiceAccount' | BoundKind, namespace: string |
  * Authenticates a ServiceAccount token: checks it (`verifyToken`), then that the ServiceAccount,
  * and the object it is bound to, exist with the uids it names (a deleted and recreated
  * ServiceAccount does not inherit its predecessor's tokens). Any failure is 401, with no detail, as
- * kube answers.
+ * kube answers. Returns the user and which of `opts.audiences` the token is meant for.
  */
-export async function authenticateServiceAccount(token: string, opts: VerifyOptions & { lookup: UidLookup }): Promise<Actor> {
+export async function authenticateServiceAccount(token: string, opts: VerifyOptions & { lookup: UidLookup }): Promise<{ actor: Actor; audiences: string[] }> {
   const verified = await verifyToken(token, opts);
   if (!verified) throw new UnauthorizedError();
-  const { serviceAccount: sa, bound } = verified;
+  const { serviceAccount: sa, bound, audiences } = verified;
   if ((await opts.lookup('ServiceAccount', sa.namespace, sa.name)) !== sa.uid) throw new UnauthorizedError();
   if (bound && (await opts.lookup(bound.kind, bound.kind === 'Node' ? undefined : sa.namespace, bound.name)) !== bound.uid) throw new UnauthorizedError();
-  return serviceAccountActor(sa);
+  return { actor: serviceAccountActor(sa), audiences };
 }

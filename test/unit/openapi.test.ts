@@ -82,7 +82,7 @@ describe('GET /openapi/v3', () => {
     assert.deepEqual(openApiV3Index(), index, 'stable');
   });
 
-  it('describes each self review as a create-only path whose POST takes fieldValidation (kubectl validates through it)', () => {
+  it('describes each review as a create-only path whose POST takes fieldValidation (kubectl validates through it)', () => {
     const d = doc('apis/authorization.k8s.io/v1') as unknown as { paths: Record<string, { post?: { parameters?: { name: string }[]; 'x-kubernetes-group-version-kind': unknown }; get?: unknown }> };
     const ssar = d.paths['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'];
     assert.deepEqual(ssar.post!['x-kubernetes-group-version-kind'], { group: 'authorization.k8s.io', kind: 'SelfSubjectAccessReview', version: 'v1' });
@@ -90,7 +90,7 @@ describe('GET /openapi/v3', () => {
     assert.equal(ssar.get, undefined);
     assert.ok(openApiComponents()['io.k8s.api.authorization.v1.ResourceAttributes']);
     const whoami = (doc('apis/authentication.k8s.io/v1') as unknown as { paths: Record<string, unknown> }).paths;
-    assert.deepEqual(Object.keys(whoami), ['/apis/authentication.k8s.io/v1/selfsubjectreviews']);
+    assert.deepEqual(Object.keys(whoami), ['/apis/authentication.k8s.io/v1/selfsubjectreviews', '/apis/authentication.k8s.io/v1/tokenreviews']);
   });
 
   it('serves documents by key, URL path or serverRelativeURL; nothing else', () => {

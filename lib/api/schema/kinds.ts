@@ -16,7 +16,7 @@ import {
 import { component, opt, reqList, typeMeta } from './kit.ts';
 import { DeleteOptions, ListMeta, Status } from './meta.ts';
 import { Eviction, PodDisruptionBudget } from './policy.ts';
-import { SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview, TokenRequest } from './reviews.ts';
+import { SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview, TokenRequest, TokenReview } from './reviews.ts';
 import type { FieldError } from './validation/errors.ts';
 import * as rules from './validation/kinds.ts';
 
@@ -82,6 +82,7 @@ const SUBRESOURCE_BODIES: KindSpec[] = [
   { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', id: 'io.k8s.api.authorization.v1.SelfSubjectAccessReview', schema: SelfSubjectAccessReview },
   { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', id: 'io.k8s.api.authorization.v1.SelfSubjectRulesReview', schema: SelfSubjectRulesReview },
   { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', id: 'io.k8s.api.authentication.v1.SelfSubjectReview', schema: SelfSubjectReview },
+  { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenReview', id: 'io.k8s.api.authentication.v1.TokenReview', schema: TokenReview },
   // serviceaccounts/token: answered with a signed token, never stored (lib/api/service-account-tokens.ts).
   { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', id: 'io.k8s.api.authentication.v1.TokenRequest', schema: TokenRequest },
 ];

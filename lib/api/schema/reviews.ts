@@ -1,7 +1,8 @@
 /**
  * authorization.k8s.io/v1 SelfSubjectAccessReview and SelfSubjectRulesReview, and
- * authentication.k8s.io/v1 SelfSubjectReview: the bodies a client POSTs to ask about itself
- * (answered by `lib/api/reviews.ts`, never stored); and authentication.k8s.io/v1 TokenRequest, the
+ * authentication.k8s.io/v1 SelfSubjectReview: the bodies a client POSTs to ask about itself, and
+ * TokenReview, which asks about a token (answered by `lib/api/reviews.ts` and `app.ts`, never
+ * stored); and authentication.k8s.io/v1 TokenRequest, the
  * body of `serviceaccounts/<name>/token` (answered by `lib/api/token-request.ts`, never stored).
  */
 import { z } from 'zod';
@@ -208,4 +209,36 @@ export const TokenRequest = component(
     status: opt(TokenRequestStatus, 'Filled in by the server: the token.'),
   }),
   { 'x-kubernetes-group-version-kind': [{ group: 'authentication.k8s.io', kind: 'TokenRequest', version: 'v1' }] },
+);
+
+export const TokenReviewSpec = component(
+  `${AUTHN}.TokenReviewSpec`,
+  'The token to authenticate and the audiences it must be meant for.',
+  z.strictObject({
+    audiences: strings('The audiences the resource server identifies as; the token must be meant for one of them. Defaults to the audiences of the API server.'),
+    token: str('The opaque bearer token.'),
+  }),
+);
+
+export const TokenReviewStatus = component(
+  `${AUTHN}.TokenReviewStatus`,
+  'The result of the token authentication request.',
+  z.strictObject({
+    audiences: strings('The requested audiences the token is meant for.'),
+    authenticated: bool('Whether the token is associated with a known user.'),
+    error: str("Why the token couldn't be checked."),
+    user: opt(UserInfo, 'The user the token authenticates as.'),
+  }),
+);
+
+export const TokenReview = component(
+  `${AUTHN}.TokenReview`,
+  'Authenticates a token: the user it names, if any (for webhooks and services that accept ServiceAccount tokens); never stored.',
+  z.strictObject({
+    ...typeMeta(),
+    metadata: objectMeta(),
+    spec: opt(TokenReviewSpec, 'The token to check.'),
+    status: opt(TokenReviewStatus, 'Filled in by the server: whether the token is authenticated, and as whom.'),
+  }),
+  { 'x-kubernetes-group-version-kind': [{ group: 'authentication.k8s.io', kind: 'TokenReview', version: 'v1' }] },
 );

@@ -542,6 +542,25 @@ describe('write path', () => {
     const [entry] = await store.history(findByResource('', 'v1', 'configmaps')!, 'default', 'by-robot');
     assert.deepEqual(entry.actor, { user: 'system:serviceaccount:default:robot', uid: meta(sa).uid, groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] });
 
+    // A TokenReview tells a service who a token names, for the audiences the service is.
+    const TR = '/apis/authentication.k8s.io/v1/tokenreviews';
+    const review = async (spec: Record<string, unknown>) => {
+      const r = await call('POST', TR, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body.status as { authenticated?: boolean; user: { username?: string; uid?: string }; audiences?: string[] };
+    };
+    assert.deepEqual(await review({ token }), {
+      authenticated: true,
+      user: { username: 'system:serviceaccount:default:robot', uid: meta(sa).uid, groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] },
+      audiences: [DEFAULT_TOKEN_ISSUER],
+    });
+    assert.deepEqual(await review({ token, audiences: ['vault'] }), { user: {} });
+    const forVault = ((await call('POST', `${SA}/robot/token`, { spec: { audiences: ['vault'] } })).body.status as { token: string }).token;
+    assert.deepEqual((await review({ token: forVault, audiences: ['vault', 'other'] })).audiences, ['vault']);
+    assert.equal((await call('GET', CM, undefined, { token: forVault })).status, 401, 'a token for another audience does not sign in to the API');
+    assert.deepEqual(await review({ token: 'not-a-token' }), { user: {} });
+    assert.equal((await call('POST', TR, { spec: {} })).status, 400);
+
     // Bad requests get kube's answers.
     const missing = await call('POST', `${SA}/nobody/token`, { spec: {} });
     assert.equal(missing.status, 404);

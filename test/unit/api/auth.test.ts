@@ -51,6 +51,18 @@ describe('token authentication', () => {
       assert.equal((await withTokens.authenticate({ authorization: 'Bearer s3cret' })).user, 'skiff-admin');
     });
 
+    it('answers TokenReviews: a ServiceAccount token for the audiences it was issued for, the static ones for the API alone', async () => {
+      const t = await token();
+      assert.deepEqual(await withTokens.review(t, undefined), {
+        actor: { user: 'system:serviceaccount:ns:robot', uid: 'sa-uid', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns', 'system:authenticated'] },
+        audiences: ['https://issuer'],
+      });
+      assert.equal(await withTokens.review(t, ['vault']), undefined);
+      assert.deepEqual((await withTokens.review('s3cret', undefined))?.audiences, ['https://issuer']);
+      assert.equal(await withTokens.review('s3cret', ['vault']), undefined);
+      assert.equal(await withTokens.review('nope', undefined), undefined);
+    });
+
     it('refuses a token once its ServiceAccount is gone, and a JWT-shaped token that is not one', async () => {
       const t = await token();
       uids.set('ServiceAccount ns/robot', 'recreated');

@@ -33,7 +33,7 @@ describe('discovery', () => {
   it('legacy documents', () => {
     assert.deepEqual(apiGroupList().groups.map((g) => g.name).sort(), ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'policy']);
     assert.equal(apiGroup('authentication.k8s.io')!.preferredVersion!.groupVersion, 'authentication.k8s.io/v1');
-    assert.deepEqual(apiResourceList('authentication.k8s.io', 'v1')!.resources.map((r) => r.kind), ['SelfSubjectReview']);
+    assert.deepEqual(apiResourceList('authentication.k8s.io', 'v1')!.resources.map((r) => r.kind), ['SelfSubjectReview', 'TokenReview']);
     assert.equal(apiGroup(''), undefined);
     assert.equal(apiGroup('apps')!.preferredVersion!.groupVersion, 'apps/v1');
     assert.equal(apiGroup('nope'), undefined);

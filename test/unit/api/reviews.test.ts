@@ -32,7 +32,8 @@ describe('review APIs', () => {
     assert.equal(reviewAt('/apis/authorization.k8s.io/v1/subjectaccessreviews'), undefined);
     assert.equal(reviewAt('/apis/authorization.k8s.io/v1beta1/selfsubjectaccessreviews'), undefined);
     assert.equal(reviewAt(`${ACCESS}/x`), undefined);
-    assert.equal(REVIEW_RESOURCES.length, 3);
+    assert.equal(at('/apis/authentication.k8s.io/v1/tokenreviews').kind, 'TokenReview');
+    assert.equal(REVIEW_RESOURCES.length, 4);
   });
 
   it('tell the caller who it is, stamped now, whatever metadata was sent', () => {

@@ -37,7 +37,7 @@ describe('ServiceAccount tokens', () => {
     assert.deepEqual(part(token, 0), { alg: 'ES256', kid: keyIdOf(signer.publicKey) });
     assert.match(signer.keyId, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(expirationTimestamp.toISOString(), '2026-03-01T13:00:00.000Z');
-    assert.deepEqual(await verifyToken(token, verifyOpts()), { serviceAccount: sa, bound: { kind: 'Secret', name: 's', uid: 'sec-uid' } });
+    assert.deepEqual(await verifyToken(token, verifyOpts()), { serviceAccount: sa, bound: { kind: 'Secret', name: 's', uid: 'sec-uid' }, audiences: [ISSUER] });
   });
 
   it('refuse an expired token, one for another audience or issuer, one signed by another key, and a tampered one', async () => {
@@ -59,8 +59,8 @@ describe('ServiceAccount tokens', () => {
     const lookup = async (kind: string, namespace: string | undefined, name: string) => live.get(`${kind} ${namespace ?? '-'}/${name}`);
     const forPod = (await issueToken(signer, request({ bound: { kind: 'Pod', name: 'p', uid: 'pod-uid' } }))).token;
     const forNode = (await issueToken(signer, request({ bound: { kind: 'Node', name: 'n1', uid: 'node-uid' } }))).token;
-    assert.equal((await authenticateServiceAccount(forPod, { ...verifyOpts(), lookup })).user, 'system:serviceaccount:team:robot');
-    assert.equal((await authenticateServiceAccount(forNode, { ...verifyOpts(), lookup })).uid, 'sa-uid');
+    assert.equal((await authenticateServiceAccount(forPod, { ...verifyOpts(), lookup })).actor.user, 'system:serviceaccount:team:robot');
+    assert.equal((await authenticateServiceAccount(forNode, { ...verifyOpts(), lookup })).actor.uid, 'sa-uid');
     live.set('Pod team/p', 'a-new-pod');
     await assert.rejects(authenticateServiceAccount(forPod, { ...verifyOpts(), lookup }), UnauthorizedError);
     live.delete('ServiceAccount team/robot');
@@ -109,7 +109,7 @@ describe('token signers', () => {
     const { token } = await issueToken(kms, request());
     await issueToken(kms, request());
     assert.deepEqual(calls, ['GetPublicKey', 'Sign RAW ECDSA_SHA_256', 'Sign RAW ECDSA_SHA_256']);
-    assert.deepEqual(await verifyToken(token, verifyOpts(kms.publicKey)), { serviceAccount: sa });
+    assert.deepEqual(await verifyToken(token, verifyOpts(kms.publicKey)), { serviceAccount: sa, audiences: [ISSUER] });
   });
 });
 
@@ -135,14 +135,14 @@ describe('TokenRequest', () => {
     assert.deepEqual(answer.metadata, { name: 'robot', namespace: 'team', creationTimestamp: '2026-03-01T12:00:00Z' });
     const status = answer.status as { token: string; expirationTimestamp: string };
     assert.equal(status.expirationTimestamp, '2026-03-01T13:00:00Z');
-    assert.deepEqual(await verifyToken(status.token, verifyOpts()), { serviceAccount: sa });
+    assert.deepEqual(await verifyToken(status.token, verifyOpts()), { serviceAccount: sa, audiences: [ISSUER] });
   });
 
   it("binds to a pod running as the ServiceAccount, filling in the pod's uid", async () => {
     const answer = await answerTokenRequest({ spec: { audiences: ['vault'], boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } } }, ctx);
     assert.deepEqual((answer.spec as { boundObjectRef: unknown }).boundObjectRef, { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: 'pod-uid' });
     const token = (answer.status as { token: string }).token;
-    assert.deepEqual(await verifyToken(token, { ...verifyOpts(), audiences: ['vault'] }), { serviceAccount: sa, bound: { kind: 'Pod', name: 'p', uid: 'pod-uid' } });
+    assert.deepEqual(await verifyToken(token, { ...verifyOpts(), audiences: ['vault', 'other'] }), { serviceAccount: sa, bound: { kind: 'Pod', name: 'p', uid: 'pod-uid' }, audiences: ['vault'] });
   });
 
   it("answers kube's errors: lifetimes out of bounds (422), unbindable kinds (400), another pod's uid (409), a pod of another ServiceAccount (400); claims too large to sign (400)", async () => {
