@@ -21,6 +21,7 @@ import { aggregatedDiscovery, aggregatedDiscoveryContentType, apiGroup, apiGroup
 import { json, text, type ApiRequest, type ApiResponse } from './http.ts';
 import { partialMetadata, refOf, typeMeta } from './meta.ts';
 import { answerReview, answerTokenReview, reviewAt } from './reviews.ts';
+import { jwks, openIdConfiguration } from './service-account-tokens.ts';
 import { answerTokenRequest, type TokenIssuing } from './token-request.ts';
 import { canIgnoreBudgets, decideEviction } from './eviction.ts';
 import { validateKind, type Pod, type PodDisruptionBudget } from './schema/index.ts';
@@ -109,6 +110,12 @@ export function createApi(opts: ApiOptions): Api {
         return { statusCode: 200, headers: { 'content-type': aggregatedDiscoveryContentType(form), vary: 'Accept' }, body: JSON.stringify(aggregatedDiscovery(p === '/api', form)) };
       }
       return json(200, p === '/api' ? apiVersions(opts.serverAddress ?? '127.0.0.1:6443') : apiGroupList(), { vary: 'Accept' });
+    }
+    if (p === '/.well-known/openid-configuration' || p === '/openid/v1/jwks') {
+      requireMethod(req, 'GET');
+      if (!opts.tokens) throw NotFoundError.path(p);
+      if (p === '/openid/v1/jwks') return json(200, jwks([opts.tokens.signer]), { 'content-type': 'application/jwk-set+json' });
+      return json(200, openIdConfiguration(opts.tokens.issuer, `https://${req.headers['host'] ?? opts.serverAddress ?? '127.0.0.1:6443'}`));
     }
     if (p === '/openapi/v3') return json(200, openApiV3Index());
     if (p.startsWith('/openapi/v3/')) {

@@ -193,3 +193,24 @@ export async function authenticateServiceAccount(token: string, opts: VerifyOpti
   if (bound && (await opts.lookup(bound.kind, bound.kind === 'Node' ? undefined : sa.namespace, bound.name)) !== bound.uid) throw new UnauthorizedError();
   return { actor: serviceAccountActor(sa), audiences };
 }
+
+/**
+ * kube's ServiceAccount issuer discovery (OIDC): the configuration at
+ * `/.well-known/openid-configuration` and the key set at `/openid/v1/jwks`, so a service outside
+ * the cluster (an identity provider federating with it, for one) can check tokens itself.
+ * `serverUrl` is where this API is reached (`https://host[:port]`).
+ */
+export function openIdConfiguration(issuer: string, serverUrl: string): Record<string, unknown> {
+  return {
+    issuer,
+    jwks_uri: `${serverUrl}/openid/v1/jwks`,
+    response_types_supported: ['id_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['ES256'],
+  };
+}
+
+/** The public key set tokens are checked with (RFC 7517), one key per signer. */
+export function jwks(signers: Pick<TokenSigner, 'keyId' | 'publicKey'>[]): { keys: Record<string, unknown>[] } {
+  return { keys: signers.map((s) => ({ use: 'sig', ...s.publicKey.export({ format: 'jwk' }), kid: s.keyId, alg: 'ES256' })) };
+}

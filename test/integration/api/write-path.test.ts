@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApi, type Api } from '../../../lib/api/app.ts';
 import { generateKeyPairSync } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { adminEntry, storeUidLookup, tokenAuthenticator } from '../../../lib/api/auth.ts';
 import { DEFAULT_TOKEN_ISSUER } from '../../../lib/api/service-account-tokens.ts';
 import { keyTokenSigner } from '../../../lib/api/token-signers.ts';
@@ -57,7 +58,7 @@ interface Res {
   headers: Record<string, string>;
 }
 
-async function call(method: string, path: string, body?: unknown, opts: { contentType?: string; token?: string; accept?: string } = {}): Promise<Res> {
+async function call(method: string, path: string, body?: unknown, opts: { contentType?: string; token?: string; accept?: string; headers?: Record<string, string> } = {}): Promise<Res> {
   const url = new URL(path, 'https://skiff.test');
   const req: ApiRequest = {
     method,
@@ -68,6 +69,7 @@ async function call(method: string, path: string, body?: unknown, opts: { conten
       'user-agent': 'write-path-test/1.0',
       ...(body !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
       ...(opts.accept ? { accept: opts.accept } : {}),
+      ...opts.headers,
     },
     body: body === undefined ? Buffer.alloc(0) : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
     requestId: `req-${++n}`,
@@ -560,6 +562,20 @@ describe('write path', () => {
     assert.equal((await call('GET', CM, undefined, { token: forVault })).status, 401, 'a token for another audience does not sign in to the API');
     assert.deepEqual(await review({ token: 'not-a-token' }), { user: {} });
     assert.equal((await call('POST', TR, { spec: {} })).status, 400);
+
+    // Issuer discovery: a service can check tokens with the published key alone.
+    const discovery = await call('GET', '/.well-known/openid-configuration', undefined, { headers: { host: 'skiff.test:6443' } });
+    assert.deepEqual(discovery.body, {
+      issuer: DEFAULT_TOKEN_ISSUER,
+      jwks_uri: 'https://skiff.test:6443/openid/v1/jwks',
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256'],
+    });
+    const keySet = await call('GET', '/openid/v1/jwks');
+    assert.equal(keySet.headers['content-type'], 'application/jwk-set+json');
+    const { payload } = await jwtVerify(token, createLocalJWKSet(keySet.body as unknown as JSONWebKeySet), { issuer: DEFAULT_TOKEN_ISSUER, audience: DEFAULT_TOKEN_ISSUER });
+    assert.equal(payload.sub, 'system:serviceaccount:default:robot');
 
     // Bad requests get kube's answers.
     const missing = await call('POST', `${SA}/nobody/token`, { spec: {} });

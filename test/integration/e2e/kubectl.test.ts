@@ -112,6 +112,12 @@ describe('kubectl', () => {
     await c.k(['delete', 'pod', 'token-holder', '--grace-period=0', '--force']);
     const revoked = await c.kubectl(['get', 'configmap', 'made-by-a-robot', `--token=${bound}`]);
     assert.match(revoked.stderr, /Unauthorized|must be logged in/);
+    // Issuer discovery, as kube serves it: the key set named by the configuration checks the tokens.
+    const config = JSON.parse(await c.k(['get', '--raw', '/.well-known/openid-configuration'])) as { issuer: string; jwks_uri: string };
+    assert.equal(config.jwks_uri, `${c.url}/openid/v1/jwks`);
+    const keys = JSON.parse(await c.k(['get', '--raw', '/openid/v1/jwks'])) as { keys: { kty: string; crv: string; alg: string; kid: string }[] };
+    assert.deepEqual(keys.keys.map((k) => [k.kty, k.crv, k.alg]), [['EC', 'P-256', 'ES256']]);
+    assert.equal(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid, keys.keys[0].kid);
   });
 
   it("admits pods as kube's ServiceAccount plugin does: API access volume mounted, a missing ServiceAccount refused", async () => {
