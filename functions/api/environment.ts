@@ -6,8 +6,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createApi, type Api } from '../../lib/api/app.ts';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { adminEntry, storeUidLookup, tokenAuthenticator } from '../../lib/api/auth.ts';
-import { DEFAULT_TOKEN_ISSUER } from '../../lib/api/service-account-tokens.ts';
+import { adminEntry, serviceAccountTokens, tokenAuthenticator } from '../../lib/api/auth.ts';
 import { kmsTokenSigner } from '../../lib/api/token-signers.ts';
 import { systemClock } from '../../lib/core/object.ts';
 import { SDK_HTTP_OPTIONS, SQS_HTTP_OPTIONS, storeDynamoClient } from '../../lib/store/dynamo-client.ts';
@@ -33,15 +32,12 @@ export async function apiFromEnvironment(env: NodeJS.ProcessEnv): Promise<Api> {
     ? { send: sqsHeartbeatSender(new SQSClient({ requestHandler: SQS_HTTP_OPTIONS }), heartbeatQueue), store: new DynamoHeartbeats(client, { objects: need('SKIFF_TABLE_OBJECTS') }) }
     : undefined;
   const tokenKey = env.SKIFF_SA_TOKEN_KEY_ARN;
-  const tokens = tokenKey
-    ? { signer: await kmsTokenSigner(new KMSClient({ requestHandler: SDK_HTTP_OPTIONS }), tokenKey), issuer: DEFAULT_TOKEN_ISSUER, audiences: [DEFAULT_TOKEN_ISSUER] }
-    : undefined;
-  const serviceAccounts = tokens && { publicKey: tokens.signer.publicKey, issuer: tokens.issuer, audiences: tokens.audiences, clock: systemClock, lookup: storeUidLookup(store) };
+  const signing = tokenKey ? serviceAccountTokens(await kmsTokenSigner(new KMSClient({ requestHandler: SDK_HTTP_OPTIONS }), tokenKey), store, systemClock) : undefined;
   return createApi({
     store,
     heartbeats,
-    auth: tokenAuthenticator([adminEntry(await adminToken(env))], serviceAccounts),
-    ...(tokens ? { tokens } : {}),
+    auth: tokenAuthenticator([adminEntry(await adminToken(env))], signing?.check),
+    ...(signing ? { tokens: signing.tokens } : {}),
     clock: systemClock,
     maxWatchSeconds: Number(env.SKIFF_MAX_WATCH_SECONDS ?? 25),
   });

@@ -9,7 +9,8 @@ import { UnauthorizedError } from '../core/errors.ts';
 import type { Actor, Clock } from '../core/object.ts';
 import { findByResource } from '../core/resources.ts';
 import type { ObjectStore } from '../store/types.ts';
-import { DEFAULT_TOKEN_ISSUER, authenticateServiceAccount, looksLikeJwt, type UidLookup } from './service-account-tokens.ts';
+import { DEFAULT_TOKEN_ISSUER, authenticateServiceAccount, looksLikeJwt, type TokenSigner, type UidLookup } from './service-account-tokens.ts';
+import type { TokenIssuing } from './token-request.ts';
 
 export interface TokenEntry extends Actor {
   token: string;
@@ -100,4 +101,14 @@ export function storeUidLookup(store: ObjectStore): UidLookup {
     const obj = await store.get(type, type.namespaced ? namespace : undefined, name);
     return obj?.metadata.uid;
   };
+}
+
+/**
+ * What a server signing ServiceAccount tokens with `signer` needs: how it issues them (kube's
+ * default issuer, also the API's one audience) and how its authenticator checks them.
+ */
+export function serviceAccountTokens(signer: TokenSigner, store: ObjectStore, clock: Clock): { tokens: TokenIssuing; check: ServiceAccountTokenCheck } {
+  const issuer = DEFAULT_TOKEN_ISSUER;
+  const audiences = [issuer];
+  return { tokens: { signer, issuer, audiences }, check: { publicKey: signer.publicKey, issuer, audiences, clock, lookup: storeUidLookup(store) } };
 }

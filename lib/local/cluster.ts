@@ -11,8 +11,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { createApi, type Api } from '../api/app.ts';
-import { adminEntry, storeUidLookup, tokenAuthenticator } from '../api/auth.ts';
-import { DEFAULT_TOKEN_ISSUER } from '../api/service-account-tokens.ts';
+import { adminEntry, serviceAccountTokens, tokenAuthenticator } from '../api/auth.ts';
 import { keyTokenSigner } from '../api/token-signers.ts';
 import { bootstrap, publishApiEndpoints } from '../api/bootstrap.ts';
 import { MAX_BODY_BYTES } from '../api/codec.ts';
@@ -141,11 +140,11 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     });
     stops.push(() => loop.stop());
 
-    const tokens = { signer: keyTokenSigner(ensureServiceAccountKey(dataDir)), issuer: DEFAULT_TOKEN_ISSUER, audiences: [DEFAULT_TOKEN_ISSUER] };
+    const { tokens, check } = serviceAccountTokens(keyTokenSigner(ensureServiceAccountKey(dataDir)), store, clock);
     const api = createApi({
       store,
       heartbeats: { send: sqsHeartbeatSender(sqsClient, loop.queues.heartbeat.url), store: new DynamoHeartbeats(client, tables) },
-      auth: tokenAuthenticator([adminEntry(token)], { publicKey: tokens.signer.publicKey, issuer: tokens.issuer, audiences: tokens.audiences, clock, lookup: storeUidLookup(store) }),
+      auth: tokenAuthenticator([adminEntry(token)], check),
       tokens,
       clock,
       serverAddress: `${host}:${opts.port ?? 6443}`,

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { createApi, type Api } from '../../../lib/api/app.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { adminEntry, storeUidLookup, tokenAuthenticator } from '../../../lib/api/auth.ts';
+import { adminEntry, serviceAccountTokens, tokenAuthenticator } from '../../../lib/api/auth.ts';
 import { DEFAULT_TOKEN_ISSUER } from '../../../lib/api/service-account-tokens.ts';
 import { keyTokenSigner } from '../../../lib/api/token-signers.ts';
 import { bootstrap } from '../../../lib/api/bootstrap.ts';
@@ -33,17 +33,11 @@ before(async () => {
   elsewhere = new DynamoStore({ client, tables });
   await bootstrap(new Registry({ store, clock: systemClock }));
   const signer = keyTokenSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-  const tokens = { signer, issuer: DEFAULT_TOKEN_ISSUER, audiences: [DEFAULT_TOKEN_ISSUER] };
+  const { tokens, check } = serviceAccountTokens(signer, store, systemClock);
   api = createApi({
     store,
     clock: systemClock,
-    auth: tokenAuthenticator([adminEntry(TOKEN), { token: AGENT, user: 'system:node:n1', groups: ['system:nodes'] }], {
-      publicKey: signer.publicKey,
-      issuer: tokens.issuer,
-      audiences: tokens.audiences,
-      clock: systemClock,
-      lookup: storeUidLookup(store),
-    }),
+    auth: tokenAuthenticator([adminEntry(TOKEN), { token: AGENT, user: 'system:node:n1', groups: ['system:nodes'] }], check),
     tokens,
   });
 });
