@@ -1,7 +1,7 @@
 /**
  * Admission on create: what kube-apiserver decides beyond an object's own defaults. Today that is
  * Service ClusterIP and NodePort allocation, and for Pods the ServiceAccount plugin
- * (`service-account-admission.ts`) and DefaultTolerationSeconds.
+ * (`service-account-admission.ts`, run before the write's turn) and DefaultTolerationSeconds.
  */
 import { InvalidError } from '../core/errors.ts';
 import type { Clock, KubeObject } from '../core/object.ts';
@@ -91,13 +91,21 @@ function ipToNumber(ip: string): number | undefined {
 }
 
 /**
+ * The admission of a create that reads the store and may wait: a Pod's ServiceAccount (kube's
+ * plugin, `service-account-admission.ts`; `default` may take a moment to appear). Run before the
+ * write takes its turn, so no turn is held while it waits. Mutates `object`.
+ */
+export async function admitCreateFromStore(type: ResourceType, object: KubeObject, store: ObjectStore): Promise<void> {
+  if (type.kind === 'Pod') await admitServiceAccount(object, { lookup: storeServiceAccounts(store) });
+}
+
+/**
  * Admission on create. What it returns goes into the object's write: a Service that allocated a
  * ClusterIP or NodePorts claims the allocation counter it read before looking at the Services, so
  * two allocations decided from the same view cannot both commit (the loser decides again).
  */
 export async function admitCreate(input: AdmissionInput): Promise<WriteGuards | undefined> {
   if (input.type.kind === 'Pod') {
-    await admitServiceAccount(input.object, { lookup: storeServiceAccounts(input.store) });
     addDefaultTolerations(input.object, input.defaultTolerationSeconds);
     // A pod created already bound (no scheduler involved) changes what its node has room for:
     // binds decided from the node's earlier state must decide again.

@@ -94,12 +94,12 @@ const LOOKUP_TYPES = {
   Node: findByResource('', 'v1', 'nodes')!,
 };
 
-/** The uids ServiceAccount tokens are checked against, read from the store. */
+/** The objects ServiceAccount tokens are checked against (uid, deletion), read from the store. */
 export function storeUidLookup(store: ObjectStore): UidLookup {
   return async (kind, namespace, name) => {
     const type = LOOKUP_TYPES[kind];
     const obj = await store.get(type, type.namespaced ? namespace : undefined, name);
-    return obj?.metadata.uid;
+    return obj && { uid: obj.metadata.uid, deletionTimestamp: obj.metadata.deletionTimestamp };
   };
 }
 

@@ -18,7 +18,7 @@ import { apiVersionOf, findByResource, type ResourceType } from '../core/resourc
 import { nodeAllocationClaim, podLandsOn, type ObjectStore, type WriteGuards } from '../store/types.ts';
 import { CycleState, newPodInfo, Snapshot } from '../scheduler/framework.ts';
 import { nodeResourcesFit } from '../scheduler/plugins/node-resources-fit.ts';
-import { addDefaultTolerations, admitCreate, admitUpdate, DEFAULT_TOLERATION_SECONDS, keepServiceAllocations } from './admission.ts';
+import { addDefaultTolerations, admitCreate, admitCreateFromStore, admitUpdate, DEFAULT_TOLERATION_SECONDS, keepServiceAllocations } from './admission.ts';
 import { deepCopy, sameButVersion, randomSuffix, refOf, rfc3339, typeMeta } from './meta.ts';
 import { applyPatch, managerFromUserAgent, serverSideApply, updateManagedFields, withManagedFields } from './patch/index.ts';
 import type { PatchType } from './codec.ts';
@@ -119,6 +119,7 @@ export class Registry {
       const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
       if (generated) meta.name = `${(meta.generateName as string).slice(0, MAX_GENERATE_NAME_PREFIX)}${randomSuffix()}`;
       const { object, warnings } = validateObject(type, input, { fieldValidation: opts.fieldValidation ?? 'Strict', rawJson: opts.rawJson });
+      await admitCreateFromStore(type, object, this.store);
       // The object is stamped (uid, creationTimestamp) once it has its write turn (see
       // ObjectStore.admit); a dry run writes nothing and takes none.
       const commit = async (): Promise<{ result: WriteResult } | { backoff: boolean }> => {
@@ -292,6 +293,7 @@ export class Registry {
       }
       try {
         if (next.create) {
+          await admitCreateFromStore(type, next.create, this.store);
           guards = await admitCreate({ type, object: next.create, store: this.store, clock: this.clock });
           if (opts.dryRun) return { object: next.create, warnings, created: true };
           // (Stamped already: the turn's wait, short unless the store is saturated, is in its age.)

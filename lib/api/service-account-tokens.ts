@@ -154,6 +154,7 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<{
       issuer: opts.issuer,
       audience: opts.audiences,
       currentDate: opts.now,
+      clockTolerance: CLOCK_LEEWAY_SECONDS,
       requiredClaims: ['exp', 'sub'],
     }));
   } catch {
@@ -176,21 +177,29 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<{
   return { serviceAccount, bound: { kind, name: ref.name, uid: ref.uid }, audiences };
 }
 
-/** The uid of a live object, or undefined when there is none (the store's view, read consistently). */
-export type UidLookup = (kind: 'ServiceAccount' | BoundKind, namespace: string | undefined, name: string) => Promise<string | undefined>;
+/** An object's uid and, if it is being deleted, since when; undefined when there is none (read consistently). */
+export type UidLookup = (kind: 'ServiceAccount' | BoundKind, namespace: string | undefined, name: string) => Promise<{ uid?: string; deletionTimestamp?: string } | undefined>;
+
+/** How long an object may have been deleting before the tokens that name it stop working (kube's 60 s). */
+const DELETION_GRACE_MS = 60_000;
+/** The clock skew tolerated on `exp` and `nbf` (kube's leeway: a minute). */
+const CLOCK_LEEWAY_SECONDS = 60;
 
 /**
  * Authenticates a ServiceAccount token: checks it (`verifyToken`), then that the ServiceAccount,
  * and the object it is bound to, exist with the uids it names (a deleted and recreated
- * ServiceAccount does not inherit its predecessor's tokens). Any failure is 401, with no detail, as
+ * ServiceAccount does not inherit its predecessor's tokens), and have not been deleting for more
+ * than a minute (a pod stuck terminating does not keep its tokens). Any failure is 401, with no detail, as
  * kube answers. Returns the user and which of `opts.audiences` the token is meant for.
  */
 export async function authenticateServiceAccount(token: string, opts: VerifyOptions & { lookup: UidLookup }): Promise<{ actor: Actor; audiences: string[] }> {
   const verified = await verifyToken(token, opts);
   if (!verified) throw new UnauthorizedError();
   const { serviceAccount: sa, bound, audiences } = verified;
-  if ((await opts.lookup('ServiceAccount', sa.namespace, sa.name)) !== sa.uid) throw new UnauthorizedError();
-  if (bound && (await opts.lookup(bound.kind, bound.kind === 'Node' ? undefined : sa.namespace, bound.name)) !== bound.uid) throw new UnauthorizedError();
+  const stillThere = (found: Awaited<ReturnType<UidLookup>>, uid: string) =>
+    found !== undefined && found.uid === uid && !(found.deletionTimestamp && Date.parse(found.deletionTimestamp) < opts.now.getTime() - DELETION_GRACE_MS);
+  if (!stillThere(await opts.lookup('ServiceAccount', sa.namespace, sa.name), sa.uid)) throw new UnauthorizedError();
+  if (bound && !stillThere(await opts.lookup(bound.kind, bound.kind === 'Node' ? undefined : sa.namespace, bound.name), bound.uid)) throw new UnauthorizedError();
   return { actor: serviceAccountActor(sa), audiences };
 }
 

@@ -32,37 +32,46 @@ interface BoundObjectReference {
 }
 
 interface TokenRequestBody {
-  metadata?: { namespace?: string };
+  metadata?: { name?: string; namespace?: string };
   spec?: { audiences?: string[]; expirationSeconds?: number; boundObjectRef?: BoundObjectReference };
 }
 
 const REF = { group: 'authentication.k8s.io', resource: 'tokenrequests', kind: 'TokenRequest' };
 
-/** The spec a request asks for, defaulted and checked (kube's validation of TokenRequestSpec). */
-export function tokenRequestSpec(body: TokenRequestBody, issuing: Pick<TokenIssuing, 'audiences'>, name: string) {
+/**
+ * The spec a request asks for, defaulted and checked as kube checks it: the request's own name and
+ * namespace, if given, must be the ServiceAccount's; the lifetime must be in bounds; a bound object
+ * must be named and be a Pod, Secret or Node of the core group (any version).
+ */
+export function tokenRequestSpec(body: TokenRequestBody, issuing: Pick<TokenIssuing, 'audiences'>, serviceAccount: { name: string; namespace: string }) {
   const spec = body.spec ?? {};
   const expirationSeconds = spec.expirationSeconds ?? DEFAULT_TOKEN_SECONDS;
   const causes: StatusCause[] = [];
+  for (const field of ['name', 'namespace'] as const) {
+    const given = body.metadata?.[field];
+    if (given && given !== serviceAccount[field]) {
+      causes.push({ reason: 'FieldValueInvalid', field: `metadata.${field}`, message: `Invalid value: "${given}": must match the service account ${field} if specified` });
+    }
+  }
   if (expirationSeconds < MIN_TOKEN_SECONDS) {
     causes.push({ reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes` });
   } else if (expirationSeconds > MAX_TOKEN_SECONDS) {
     causes.push({ reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${expirationSeconds}: may not specify a duration larger than 2^32 seconds` });
   }
-  const audiences = spec.audiences?.length ? spec.audiences : [...issuing.audiences];
-  audiences.forEach((a, i) => {
-    if (!a) causes.push({ reason: 'FieldValueRequired', field: `spec.audiences[${i}]`, message: 'Required value: an audience may not be empty' });
-  });
   const ref = spec.boundObjectRef;
   if (ref && !ref.name) causes.push({ reason: 'FieldValueRequired', field: 'spec.boundObjectRef.name', message: 'Required value' });
-  if (causes.length) throw new InvalidError({ ...REF, name }, causes);
-  if (ref) {
-    const kind = BOUND_KINDS.find((k) => k === ref.kind);
-    if (!kind || (ref.apiVersion ?? 'v1') !== 'v1') {
-      throw new BadRequestError(`cannot bind token to object of type ${ref.apiVersion ?? ''}, Kind=${ref.kind ?? ''}: supported kinds are v1 Pod, Secret and Node`);
-    }
-    return { audiences, expirationSeconds, boundObjectRef: { kind, apiVersion: 'v1', name: ref.name!, ...(ref.uid ? { uid: ref.uid } : {}) } };
+  // kube names no object in these errors.
+  if (causes.length) throw new InvalidError({ ...REF, name: '' }, causes);
+  const audiences = spec.audiences?.length ? spec.audiences : [...issuing.audiences];
+  if (!ref) return { audiences, expirationSeconds };
+  const apiVersion = ref.apiVersion ?? '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const kind = BOUND_KINDS.find((k) => k === ref.kind);
+  if (!kind || group !== '') {
+    const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+    throw new BadRequestError(`cannot bind token to object of type ${group}/${version}, Kind=${ref.kind ?? ''}`);
   }
-  return { audiences, expirationSeconds };
+  return { audiences, expirationSeconds, boundObjectRef: ref, bound: { kind, name: ref.name! } };
 }
 
 export interface TokenRequestContext {
@@ -78,25 +87,22 @@ export async function answerTokenRequest(body: TokenRequestBody, ctx: TokenReque
   const sa = ctx.serviceAccount;
   const namespace = sa.metadata.namespace ?? '';
   const name = sa.metadata.name ?? '';
-  if (body.metadata?.namespace && body.metadata.namespace !== namespace) {
-    throw new BadRequestError('the namespace of the provided object does not match the namespace sent on the request');
-  }
-  const spec = tokenRequestSpec(body, ctx.issuing, name);
+  const { bound: wanted, ...spec } = tokenRequestSpec(body, ctx.issuing, { name, namespace });
   let bound: { kind: BoundKind; name: string; uid: string } | undefined;
-  if (spec.boundObjectRef) {
-    const ref = spec.boundObjectRef;
-    const obj = await ctx.getBound(ref.kind, ref.name);
+  if (wanted) {
+    const obj = await ctx.getBound(wanted.kind, wanted.name);
     const uid = obj.metadata.uid ?? '';
-    if (ref.uid && ref.uid !== uid) {
-      throw new ConflictError(
-        { group: '', resource: ref.kind, name: ref.name },
-        `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
-      );
-    }
-    if (ref.kind === 'Pod' && ((obj.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default') !== name) {
+    if (wanted.kind === 'Pod' && ((obj.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default') !== name) {
       throw new BadRequestError(`cannot bind token for serviceaccount "${name}" to pod running with different serviceaccount name.`);
     }
-    bound = { kind: ref.kind, name: ref.name, uid };
+    const askedUid = spec.boundObjectRef?.uid;
+    if (askedUid && askedUid !== uid) {
+      throw new ConflictError(
+        { group: '', resource: wanted.kind, name: wanted.name },
+        `the UID in the bound object reference (${askedUid}) does not match the UID in record. The object might have been deleted and then recreated`,
+      );
+    }
+    bound = { kind: wanted.kind, name: wanted.name, uid };
   }
   const { token, expirationTimestamp } = await issueToken(ctx.issuing.signer, {
     issuer: ctx.issuing.issuer,
@@ -111,7 +117,7 @@ export async function answerTokenRequest(body: TokenRequestBody, ctx: TokenReque
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { name, namespace, creationTimestamp: seconds(ctx.now) },
-    spec: { ...spec, ...(bound && spec.boundObjectRef ? { boundObjectRef: { ...spec.boundObjectRef, uid: bound.uid } } : {}) },
+    spec,
     status: { token, expirationTimestamp: seconds(expirationTimestamp) },
   };
 }

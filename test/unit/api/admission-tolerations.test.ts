@@ -20,16 +20,8 @@ function pod(tolerations?: Toleration[]): KubeObject {
   };
 }
 
-/** Pods read only their ServiceAccount from the store; any other use fails the test. */
-const store = new Proxy({}, {
-  get: (_target, prop) => {
-    if (prop !== 'get') throw new Error(`store.${String(prop)} used`);
-    return async (type: { resource: string }, namespace: string, name: string) => {
-      if (type.resource !== 'serviceaccounts') throw new Error(`store.get of ${type.resource}`);
-      return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { namespace, name, uid: 'sa' } };
-    };
-  },
-}) as ObjectStore;
+/** Pods need neither the store nor the clock; a store that is touched fails the test. */
+const store = new Proxy({}, { get: () => { throw new Error('store used'); } }) as ObjectStore;
 const clock = () => new Date('2026-01-01T00:00:00Z');
 
 async function admitted(tolerations: Toleration[] | undefined, seconds?: DefaultTolerationSeconds): Promise<Toleration[] | undefined> {

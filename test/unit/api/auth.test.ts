@@ -37,7 +37,10 @@ describe('token authentication', () => {
       issuer: 'https://issuer',
       audiences: ['https://issuer'],
       clock: () => now,
-      lookup: async (kind, namespace, name) => uids.get(`${kind} ${namespace}/${name}`),
+      lookup: async (kind, namespace, name) => {
+        const uid = uids.get(`${kind} ${namespace}/${name}`);
+        return uid === undefined ? undefined : { uid };
+      },
     });
     const token = () =>
       issueToken(signer, { issuer: 'https://issuer', audiences: ['https://issuer'], expirationSeconds: 600, now, serviceAccount: { namespace: 'ns', name: 'robot', uid: 'sa-uid' } }).then((t) => t.token);

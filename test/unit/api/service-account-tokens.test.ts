@@ -42,8 +42,11 @@ describe('ServiceAccount tokens', () => {
 
   it('refuse an expired token, one for another audience or issuer, one signed by another key, and a tampered one', async () => {
     const { token } = await issueToken(signer, request({ expirationSeconds: 600 }));
-    assert.ok(await verifyToken(token, verifyOpts(signer.publicKey, new Date(now.getTime() + 599_000))));
-    assert.equal(await verifyToken(token, verifyOpts(signer.publicKey, new Date(now.getTime() + 601_000))), undefined, 'expired');
+    // kube's leeway: a minute either side of the token's lifetime.
+    assert.ok(await verifyToken(token, verifyOpts(signer.publicKey, new Date(now.getTime() + 659_000))));
+    assert.equal(await verifyToken(token, verifyOpts(signer.publicKey, new Date(now.getTime() + 661_000))), undefined, 'expired');
+    assert.ok(await verifyToken(token, verifyOpts(signer.publicKey, new Date(now.getTime() - 59_000))), 'issued by a clock a little ahead');
+    assert.equal(await verifyToken(token, verifyOpts(signer.publicKey, new Date(now.getTime() - 61_000))), undefined, 'not yet valid');
     assert.equal(await verifyToken(token, { ...verifyOpts(), audiences: ['https://other'] }), undefined, 'audience');
     assert.equal(await verifyToken(token, { ...verifyOpts(), issuer: 'https://other' }), undefined, 'issuer');
     assert.equal(await verifyToken(token, verifyOpts(createPublicKey(newKey()))), undefined, 'another key');
@@ -54,14 +57,22 @@ describe('ServiceAccount tokens', () => {
     assert.equal(await verifyToken(none, verifyOpts()), undefined, 'alg none');
   });
 
-  it('authenticate only while the ServiceAccount and the bound object exist with the uids they name', async () => {
-    const live = new Map([['ServiceAccount team/robot', 'sa-uid'], ['Pod team/p', 'pod-uid'], ['Node -/n1', 'node-uid']]);
+  it('authenticate only while the ServiceAccount and the bound object exist with the uids they name, and have not been deleting for over a minute', async () => {
+    const live = new Map<string, { uid: string; deletionTimestamp?: string }>([
+      ['ServiceAccount team/robot', { uid: 'sa-uid' }],
+      ['Pod team/p', { uid: 'pod-uid' }],
+      ['Node -/n1', { uid: 'node-uid' }],
+    ]);
     const lookup = async (kind: string, namespace: string | undefined, name: string) => live.get(`${kind} ${namespace ?? '-'}/${name}`);
     const forPod = (await issueToken(signer, request({ bound: { kind: 'Pod', name: 'p', uid: 'pod-uid' } }))).token;
     const forNode = (await issueToken(signer, request({ bound: { kind: 'Node', name: 'n1', uid: 'node-uid' } }))).token;
     assert.equal((await authenticateServiceAccount(forPod, { ...verifyOpts(), lookup })).actor.user, 'system:serviceaccount:team:robot');
     assert.equal((await authenticateServiceAccount(forNode, { ...verifyOpts(), lookup })).actor.uid, 'sa-uid');
-    live.set('Pod team/p', 'a-new-pod');
+    live.set('Pod team/p', { uid: 'pod-uid', deletionTimestamp: new Date(now.getTime() - 59_000).toISOString() });
+    assert.ok(await authenticateServiceAccount(forPod, { ...verifyOpts(), lookup }), 'deleting for under a minute');
+    live.set('Pod team/p', { uid: 'pod-uid', deletionTimestamp: new Date(now.getTime() - 61_000).toISOString() });
+    await assert.rejects(authenticateServiceAccount(forPod, { ...verifyOpts(), lookup }), UnauthorizedError);
+    live.set('Pod team/p', { uid: 'a-new-pod' });
     await assert.rejects(authenticateServiceAccount(forPod, { ...verifyOpts(), lookup }), UnauthorizedError);
     live.delete('ServiceAccount team/robot');
     await assert.rejects(authenticateServiceAccount(forNode, { ...verifyOpts(), lookup }), UnauthorizedError);
@@ -138,23 +149,27 @@ describe('TokenRequest', () => {
     assert.deepEqual(await verifyToken(status.token, verifyOpts()), { serviceAccount: sa, audiences: [ISSUER] });
   });
 
-  it("binds to a pod running as the ServiceAccount, filling in the pod's uid", async () => {
+  it("binds to a pod running as the ServiceAccount: the token carries the pod's uid, the answer echoes the reference as sent", async () => {
     const answer = await answerTokenRequest({ spec: { audiences: ['vault'], boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p' } } }, ctx);
-    assert.deepEqual((answer.spec as { boundObjectRef: unknown }).boundObjectRef, { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: 'pod-uid' });
+    assert.deepEqual((answer.spec as { boundObjectRef: unknown }).boundObjectRef, { kind: 'Pod', apiVersion: 'v1', name: 'p' });
     const token = (answer.status as { token: string }).token;
     assert.deepEqual(await verifyToken(token, { ...verifyOpts(), audiences: ['vault', 'other'] }), { serviceAccount: sa, bound: { kind: 'Pod', name: 'p', uid: 'pod-uid' }, audiences: ['vault'] });
   });
 
-  it("answers kube's errors: lifetimes out of bounds (422), unbindable kinds (400), another pod's uid (409), a pod of another ServiceAccount (400); claims too large to sign (400)", async () => {
+  it("answers kube's errors: another name or namespace (422), lifetimes out of bounds (422), unbindable kinds (400), a pod of another ServiceAccount (400), another pod's uid (409); claims too large to sign (400)", async () => {
     const invalid = (field: string, message: RegExp) => (e: unknown) =>
       e instanceof InvalidError && e.code === 422 && e.toStatus().details?.causes?.some((c: { field?: string; message?: string }) => c.field === field && message.test(c.message ?? '')) === true;
-    assert.throws(() => tokenRequestSpec({ spec: { expirationSeconds: 599 } }, issuing, 'robot'), invalid('spec.expirationSeconds', /less than 10 minutes/));
-    assert.throws(() => tokenRequestSpec({ spec: { expirationSeconds: 2 ** 32 + 1 } }, issuing, 'robot'), invalid('spec.expirationSeconds', /larger than 2\^32/));
-    assert.throws(() => tokenRequestSpec({ spec: { boundObjectRef: { kind: 'Pod' } } }, issuing, 'robot'), invalid('spec.boundObjectRef.name', /Required/));
-    assert.throws(() => tokenRequestSpec({ spec: { boundObjectRef: { kind: 'ConfigMap', name: 'c' } } }, issuing, 'robot'), (e: unknown) => e instanceof BadRequestError && /cannot bind token to object of type/.test(e.message));
+    assert.throws(() => tokenRequestSpec({ spec: { expirationSeconds: 599 } }, issuing, { name: 'robot', namespace: 'team' }), invalid('spec.expirationSeconds', /less than 10 minutes/));
+    assert.throws(() => tokenRequestSpec({ spec: { expirationSeconds: 2 ** 32 + 1 } }, issuing, { name: 'robot', namespace: 'team' }), invalid('spec.expirationSeconds', /larger than 2\^32/));
+    assert.throws(() => tokenRequestSpec({ spec: { boundObjectRef: { kind: 'Pod' } } }, issuing, { name: 'robot', namespace: 'team' }), invalid('spec.boundObjectRef.name', /Required/));
+    assert.throws(() => tokenRequestSpec({ spec: { boundObjectRef: { kind: 'ConfigMap', apiVersion: 'v1', name: 'c' } } }, issuing, { name: 'robot', namespace: 'team' }), (e: unknown) => e instanceof BadRequestError && e.message === 'cannot bind token to object of type /v1, Kind=ConfigMap');
+    assert.throws(() => tokenRequestSpec({ spec: { boundObjectRef: { kind: 'Pod', apiVersion: 'apps/v1', name: 'c' } } }, issuing, { name: 'robot', namespace: 'team' }), (e: unknown) => e instanceof BadRequestError && e.message === 'cannot bind token to object of type apps/v1, Kind=Pod');
+    assert.equal(tokenRequestSpec({ spec: { boundObjectRef: { kind: 'Secret', name: 's' } } }, issuing, { name: 'robot', namespace: 'team' }).bound?.kind, 'Secret', 'no apiVersion: the core group');
+    assert.throws(() => tokenRequestSpec({ metadata: { name: 'someone-else' } }, issuing, { name: 'robot', namespace: 'team' }), invalid('metadata.name', /must match the service account name if specified/));
     await assert.rejects(answerTokenRequest({ spec: { boundObjectRef: { kind: 'Pod', name: 'p', uid: 'stale' } } }, ctx), (e: unknown) => e instanceof ConflictError && /does not match the UID in record/.test(e.message));
     await assert.rejects(answerTokenRequest({ spec: { boundObjectRef: { kind: 'Pod', name: 'other' } } }, ctx), (e: unknown) => e instanceof BadRequestError && /different serviceaccount name/.test(e.message));
-    await assert.rejects(answerTokenRequest({ metadata: { namespace: 'elsewhere' } }, ctx), BadRequestError);
+    await assert.rejects(answerTokenRequest({ metadata: { namespace: 'elsewhere' } }, ctx), invalid('metadata.namespace', /Invalid value: "elsewhere": must match the service account namespace if specified/));
+    await assert.rejects(answerTokenRequest({ spec: { boundObjectRef: { kind: 'Pod', name: 'other', uid: 'stale' } } }, ctx), BadRequestError, 'the pod is checked before the uid');
     const many = Array.from({ length: 80 }, (_, i) => `https://audience-${i}.example.com/with/a/long/path`);
     await assert.rejects(answerTokenRequest({ spec: { audiences: many } }, ctx), (e: unknown) => e instanceof BadRequestError && /too large to sign/.test(e.message));
   });
