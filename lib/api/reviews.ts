@@ -10,6 +10,7 @@
  */
 import { BadRequestError, InvalidError } from '../core/errors.ts';
 import type { Actor } from '../core/object.ts';
+import { rfc3339 } from './meta.ts';
 
 export interface ReviewResource {
   group: string;
@@ -34,6 +35,11 @@ export function reviewAt(path: string): ReviewResource | undefined {
 
 type Json = Record<string, unknown>;
 
+/** An authenticated user as the reviews show it (authentication.k8s.io/v1 UserInfo). */
+function userInfo(actor: Actor): Json {
+  return { username: actor.user, ...(actor.uid ? { uid: actor.uid } : {}), groups: actor.groups };
+}
+
 /** Whether an ObjectMeta from a request is empty as Go sees it (kubectl sends `creationTimestamp: null`). */
 function emptyMeta(meta: Json): boolean {
   return Object.values(meta).every((v) => v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0));
@@ -57,8 +63,8 @@ export function answerReview(review: ReviewResource, body: Json, actor: Actor, n
       return {
         kind: review.kind,
         apiVersion,
-        metadata: { creationTimestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z') },
-        status: { userInfo: { username: actor.user, ...(actor.uid ? { uid: actor.uid } : {}), groups: actor.groups } },
+        metadata: { creationTimestamp: rfc3339(now) },
+        status: { userInfo: userInfo(actor) },
       };
     case 'SelfSubjectAccessReview': {
       if (metadata !== undefined && !emptyMeta(metadata)) throw invalid('metadata', 'must be empty');
@@ -104,7 +110,7 @@ export async function answerTokenReview(body: Json, check: TokenCheck): Promise<
     status: result
       ? {
           authenticated: true,
-          user: { username: result.actor.user, ...(result.actor.uid ? { uid: result.actor.uid } : {}), groups: result.actor.groups },
+          user: userInfo(result.actor),
           audiences: result.audiences,
         }
       : { user: {} },

@@ -7,6 +7,7 @@
  */
 import { BadRequestError, ConflictError, InvalidError, type StatusCause } from '../core/errors.ts';
 import type { KubeObject } from '../core/object.ts';
+import { rfc3339 } from './meta.ts';
 import {
   BOUND_KINDS,
   DEFAULT_TOKEN_SECONDS,
@@ -112,12 +113,11 @@ export async function answerTokenRequest(body: TokenRequestBody, ctx: TokenReque
     serviceAccount: { namespace, name, uid: sa.metadata.uid ?? '' },
     ...(bound ? { bound } : {}),
   });
-  const seconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
   return {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
-    metadata: { name, namespace, creationTimestamp: seconds(ctx.now) },
+    metadata: { name, namespace, creationTimestamp: rfc3339(ctx.now) },
     spec,
-    status: { token, expirationTimestamp: seconds(expirationTimestamp) },
+    status: { token, expirationTimestamp: rfc3339(expirationTimestamp) },
   };
 }
